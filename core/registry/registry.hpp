@@ -1,0 +1,77 @@
+// The plugin registry: finds plugin libraries, checks them, and says who handles a capability.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "capstate/sdk/plugin.hpp"
+
+namespace capstate::core {
+
+/// What happened to one plugin file found on the search path.
+enum class PluginStatus {
+  loaded,    ///< usable
+  refused,   ///< not usable; `reason` says why
+  shadowed,  ///< a plugin of the same name was found earlier on the search path
+  disabled,  ///< loadable, but policy disables it
+};
+
+/// Name of a status as printed ("loaded", "refused", ...).
+std::string_view to_string(PluginStatus s);
+
+/// One plugin file and what the registry made of it.
+struct PluginEntry {
+  std::filesystem::path file;           ///< the shared library
+  PluginStatus status = PluginStatus::refused;  ///< outcome
+  std::string reason;                   ///< why refused/shadowed/disabled; empty when loaded
+  std::string name;                     ///< from the metadata (empty if never read)
+  std::string version;                  ///< from the metadata
+  std::string summary;                  ///< from the metadata
+  std::vector<CapabilityId> handles;    ///< from the metadata
+  std::uint16_t current_schema = 0;     ///< from the metadata
+  std::uint16_t oldest_schema = 0;      ///< from the metadata
+  std::uint16_t restore_phase = 0;      ///< from the metadata
+  bool needs_bar_access = false;        ///< from the metadata
+  std::shared_ptr<const Plugin> plugin; ///< set when loaded; keeps its library loaded
+};
+
+/// How the registry searches and what it trusts.
+struct RegistryOptions {
+  std::vector<std::filesystem::path> search_path;  ///< directories in priority order
+  std::vector<std::string> disabled;               ///< plugin names not to use
+  std::map<std::string, std::string> winners;      ///< "standard:0x10" -> plugin name, for contested caps
+  bool allow_untrusted = false;                    ///< accept group/other-writable or foreign-owned files
+};
+
+/// Search path in priority order: --plugin-dir values, CAPSTATE_PLUGIN_PATH (colon list),
+/// policy plugin_dirs, then the build-tree or install directory found from the executable.
+std::vector<std::filesystem::path> plugin_search_path(
+    const std::vector<std::filesystem::path>& cli_dirs,
+    const std::vector<std::filesystem::path>& policy_dirs);
+
+/// Loaded plugins and the refusals met on the way.
+class Registry {
+ public:
+  /// Loads every plugin on the search path; never throws for a bad plugin (it is refused).
+  static Registry load(const RegistryOptions& options);
+  /// Builds a registry from plugin objects already in memory (tests, embedded use).
+  static Registry from_plugins(std::vector<std::shared_ptr<const Plugin>> plugins);
+
+  /// Every plugin file seen, in search order.
+  const std::vector<PluginEntry>& entries() const { return entries_; }
+  /// The loaded plugin that handles `cap`, or null.
+  const PluginEntry* handler(CapabilityId cap) const;
+  /// The loaded plugin called `name`, or null.
+  const PluginEntry* find(std::string_view name) const;
+
+ private:
+  std::vector<PluginEntry> entries_;
+};
+
+}  // namespace capstate::core

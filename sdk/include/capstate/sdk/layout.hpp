@@ -1,0 +1,78 @@
+// Register layouts as data: the fields one schema version of a plugin saves.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <span>
+#include <string_view>
+
+#include "capstate/sdk/access.hpp"
+
+namespace capstate {
+
+/// What a presence condition tests.
+enum class Test : std::uint8_t {
+  always,          ///< always true (an unused slot)
+  never,           ///< always false (a register that is never saved)
+  value_in_set,    ///< (value & mask) >> shift is one of the values whose bit is set in `operand`
+  value_at_least,  ///< (value & mask) >> shift >= operand
+  any_bit_set,     ///< (value & mask) != 0
+};
+
+/// Where a presence condition takes the value it tests from.
+enum class ValueSource : std::uint8_t {
+  capability_register,  ///< a register of the capability read at save time (`offset`, `width`)
+  capability_version,   ///< the version in the capability header (extended capabilities)
+  saved_field,          ///< an earlier field of the same layout (`field`)
+};
+
+/// One test that decides whether a field exists on a device.
+struct Condition {
+  Test test = Test::always;                                ///< the test to apply
+  ValueSource source = ValueSource::capability_register;  ///< where the value comes from
+  std::uint16_t offset = 0;         ///< capability_register: offset from the capability start
+  Width width = Width::word;        ///< capability_register: access width
+  std::string_view field = {};      ///< saved_field: name of an earlier field
+  std::uint32_t mask = 0xffffffff;  ///< bits of the value that are tested
+  std::uint8_t shift = 0;           ///< right shift applied after masking
+  std::uint32_t operand = 0;        ///< the set bitmap or minimum (see Test)
+};
+
+/// Bitmap for Test::value_in_set naming the allowed values (each 0-31).
+template <typename... V>
+constexpr std::uint32_t value_set(V... values) {
+  return ((std::uint32_t{1} << values) | ... | 0U);
+}
+
+/// A field exists when all of its conditions hold (unused slots are Test::always).
+struct Presence {
+  std::array<Condition, 3> all_of{};  ///< conditions, all of which must hold
+};
+
+/// One register (or part of one) that a schema version saves.
+struct Field {
+  std::string_view name;           ///< stable name, used by inspect, diff and ABI dumps
+  std::uint16_t offset = 0;        ///< byte offset from the capability start
+  Width width = Width::word;       ///< access width for save and restore
+  std::uint32_t writable = 0;      ///< bits restore writes back
+  std::uint32_t w1c = 0;           ///< write-1-to-clear bits: never written as 1 by restore
+  std::uint32_t verify = 0;        ///< bits compared after restore
+  Presence presence = {};          ///< when the device has this register
+  std::uint16_t phase = 0;         ///< restore phase of this field; 0 = the plugin's phase
+};
+
+/// How the field values of a layout are laid out in a record's payload.
+enum class Encoding : std::uint8_t {
+  all_fields,      ///< every field at its width, little-endian; absent fields stored as 0
+  present_fields,  ///< a 32-bit little-endian presence bitmap, then only present fields
+};
+
+/// The saved layout of one schema version of one plugin.
+struct Layout {
+  std::uint16_t schema_version = 0;            ///< the schema version this layout belongs to
+  Encoding encoding = Encoding::present_fields;  ///< how field values are packed
+  std::span<const Field> fields;               ///< the fields, in payload order (at most 32)
+  std::string_view extra = {};  ///< canonical description of plugin-coded bytes after the fields
+};
+
+}  // namespace capstate
