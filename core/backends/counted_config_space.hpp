@@ -21,6 +21,18 @@ struct AccessCounts {
   static constexpr std::size_t index(Width w) {
     return w == Width::byte ? 0 : (w == Width::word ? 1 : 2);
   }
+  /// Counts one read of width `w`.
+  void count_read(Width w) { ++reads[index(w)]; }
+  /// Counts one write of width `w`.
+  void count_write(Width w) { ++writes[index(w)]; }
+  /// Adds another set of counts to this one.
+  AccessCounts& operator+=(const AccessCounts& other) {
+    for (std::size_t i = 0; i < reads.size(); ++i) {
+      reads[i] += other.reads[i];
+      writes[i] += other.writes[i];
+    }
+    return *this;
+  }
 };
 
 /// Checks every access (range, alignment), counts it, then calls the backend's do_read/do_write.

@@ -1,14 +1,69 @@
 // capstate: entry point; global options and one sub-command per verb (cli/cmd_*.cpp).
-#include <CLI/CLI.hpp>
+#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <CLI/CLI.hpp>
+#include <exception>
+#include <vector>
+
+#include "cli/cli_common.hpp"
+
+namespace {
+
+void setup_logging(const capstate::cli::GlobalOptions& g) {
+  auto logger = spdlog::stderr_color_mt("capstate");
+  logger->set_pattern("%n: %^%l%$: %v");
+  auto level = spdlog::level::warn;
+  if (g.quiet) {
+    level = spdlog::level::err;
+  } else if (g.verbose >= 3) {
+    level = spdlog::level::trace;
+  } else if (g.verbose == 2) {
+    level = spdlog::level::debug;
+  } else if (g.verbose == 1) {
+    level = spdlog::level::info;
+  }
+  logger->set_level(level);
+  spdlog::set_default_logger(logger);
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
+  using namespace capstate::cli;
   CLI::App app{"capstate: save and restore PCI device state, capability by capability"};
+  app.set_version_flag("--version", std::string("capstate ") + CAPSTATE_VERSION);
+  GlobalOptions globals;
+  app.add_flag("-v,--verbose", globals.verbose, "More messages on stderr (repeat for more)");
+  app.add_flag("-q,--quiet", globals.quiet, "Only errors on stderr");
+  app.add_flag("--json", globals.json, "Print data as JSON on stdout");
+  app.add_option("--plugin-dir", globals.plugin_dirs,
+                 "Search DIR for plugins first (repeatable; before CAPSTATE_PLUGIN_PATH)")
+      ->type_name("DIR");
+  app.fallthrough();  // global options are accepted after the verb too
   app.require_subcommand(1);
+
+  std::vector<Verb> verbs{add_list_verb(app, globals),    add_discover_verb(app, globals),
+                          add_plugins_verb(app, globals), add_save_verb(app, globals),
+                          add_inspect_verb(app, globals), add_assemble_verb(app, globals),
+                          add_restore_verb(app, globals), add_diff_verb(app, globals)};
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e) == 0 ? 0 : 2;
+    const int rc = app.exit(e);
+    return rc == 0 ? kExitOk : kExitUsage;
   }
-  return 0;
+  setup_logging(globals);
+  for (const Verb& verb : verbs) {
+    if (!verb.command->parsed()) {
+      continue;
+    }
+    try {
+      return verb.run();
+    } catch (const std::exception& e) {
+      spdlog::error("{}", e.what());
+      return kExitFailure;
+    }
+  }
+  return kExitUsage;
 }

@@ -6,6 +6,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -27,27 +28,42 @@ std::string_view to_string(PluginStatus s);
 
 /// One plugin file and what the registry made of it.
 struct PluginEntry {
-  std::filesystem::path file;           ///< the shared library
+  std::filesystem::path file;                   ///< the shared library
   PluginStatus status = PluginStatus::refused;  ///< outcome
-  std::string reason;                   ///< why refused/shadowed/disabled; empty when loaded
-  std::string name;                     ///< from the metadata (empty if never read)
-  std::string version;                  ///< from the metadata
-  std::string summary;                  ///< from the metadata
-  std::vector<CapabilityId> handles;    ///< from the metadata
-  std::uint16_t current_schema = 0;     ///< from the metadata
-  std::uint16_t oldest_schema = 0;      ///< from the metadata
-  std::uint16_t restore_phase = 0;      ///< from the metadata
-  bool needs_bar_access = false;        ///< from the metadata
-  std::shared_ptr<const Plugin> plugin; ///< set when loaded; keeps its library loaded
+  std::string reason;                    ///< why refused/shadowed/disabled; empty when loaded
+  std::string name;                      ///< from the metadata (empty if never read)
+  std::string version;                   ///< from the metadata
+  std::string summary;                   ///< from the metadata
+  std::vector<CapabilityId> handles;     ///< from the metadata
+  std::uint16_t current_schema = 0;      ///< from the metadata
+  std::uint16_t oldest_schema = 0;       ///< from the metadata
+  std::uint16_t restore_phase = 0;       ///< from the metadata
+  bool needs_bar_access = false;         ///< from the metadata
+  std::shared_ptr<const Plugin> plugin;  ///< set when loaded; keeps its library loaded
 };
 
 /// How the registry searches and what it trusts.
 struct RegistryOptions {
   std::vector<std::filesystem::path> search_path;  ///< directories in priority order
   std::vector<std::string> disabled;               ///< plugin names not to use
-  std::map<std::string, std::string> winners;      ///< "standard:0x10" -> plugin name, for contested caps
-  bool allow_untrusted = false;                    ///< accept group/other-writable or foreign-owned files
+  /// Contested capability -> plugin name that gets it. Keys as made by capability_key():
+  /// "standard:0x10" (two hex digits) or "extended:0x0018" (four hex digits), lower-case.
+  std::map<std::string, std::string> winners;
+  bool allow_untrusted = false;  ///< accept group/other-writable or foreign-owned files
 };
+
+/// Thrown by the registry for bad options (e.g. a malformed winners key), never for a bad plugin.
+class RegistryError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+/// The key naming a capability type in RegistryOptions::winners ("standard:0x10",
+/// "extended:0x0018").
+std::string capability_key(CapabilityId cap);
+
+/// Parses a key made by capability_key() (case and digit count are forgiven); nullopt if malformed.
+std::optional<CapabilityId> parse_capability_key(std::string_view key);
 
 /// Search path in priority order: --plugin-dir values, CAPSTATE_PLUGIN_PATH (colon list),
 /// policy plugin_dirs, then the build-tree or install directory found from the executable.
@@ -60,8 +76,10 @@ class Registry {
  public:
   /// Loads every plugin on the search path; never throws for a bad plugin (it is refused).
   static Registry load(const RegistryOptions& options);
-  /// Builds a registry from plugin objects already in memory (tests, embedded use).
-  static Registry from_plugins(std::vector<std::shared_ptr<const Plugin>> plugins);
+  /// Builds a registry from plugin objects already in memory (tests, embedded use), with the same
+  /// metadata checks and claim rules as load(); `options.search_path` is ignored.
+  static Registry from_plugins(std::vector<std::shared_ptr<const Plugin>> plugins,
+                               const RegistryOptions& options = {});
 
   /// Every plugin file seen, in search order.
   const std::vector<PluginEntry>& entries() const { return entries_; }

@@ -45,7 +45,7 @@ struct DeviceSection {
 
 /// A whole state file.
 struct StateFile {
-  Envelope envelope;                    ///< producer and time
+  Envelope envelope;                   ///< producer and time
   std::vector<DeviceSection> devices;  ///< device sections in file order
 
   friend bool operator==(const StateFile&, const StateFile&) = default;

@@ -2,6 +2,8 @@
 
 namespace capstate::core {
 
-std::string_view producer_version() { return CAPSTATE_VERSION; }
+std::string_view producer_version() {
+  return CAPSTATE_VERSION;
+}
 
 }  // namespace capstate::core

@@ -11,10 +11,14 @@ namespace capstate {
 enum class Width : std::uint8_t { byte = 1, word = 2, dword = 4 };
 
 /// Number of bytes an access of `w` covers.
-constexpr unsigned width_bytes(Width w) { return static_cast<unsigned>(w); }
+constexpr unsigned width_bytes(Width w) {
+  return static_cast<unsigned>(w);
+}
 
 /// Number of bits an access of `w` covers.
-constexpr unsigned width_bits(Width w) { return 8U * width_bytes(w); }
+constexpr unsigned width_bits(Width w) {
+  return 8U * width_bytes(w);
+}
 
 /// All-ones mask for a value of width `w`.
 constexpr std::uint32_t width_mask(Width w) {

@@ -20,11 +20,12 @@ inline constexpr const char* kAbiStampSymbol = "capstate_abi_stamp";
 
 /// Exports `PluginClass` (default-constructible, derived from capstate::Plugin) and the ABI stamp.
 /// Use exactly once per plugin library, at namespace scope.
-#define CAPSTATE_PLUGIN(PluginClass)                                                    \
-  extern "C" BOOST_SYMBOL_EXPORT const ::capstate::AbiStamp capstate_abi_stamp;         \
-  extern "C" const ::capstate::AbiStamp capstate_abi_stamp =                            \
-      ::capstate::current_abi_stamp();                                                  \
-  namespace capstate_plugin_export {                                                    \
-  inline std::unique_ptr<::capstate::Plugin> make() { return std::make_unique<PluginClass>(); } \
-  }                                                                                     \
+#define CAPSTATE_PLUGIN(PluginClass)                                                          \
+  extern "C" BOOST_SYMBOL_EXPORT const ::capstate::AbiStamp capstate_abi_stamp;               \
+  extern "C" const ::capstate::AbiStamp capstate_abi_stamp = ::capstate::current_abi_stamp(); \
+  namespace capstate_plugin_export {                                                          \
+  inline std::unique_ptr<::capstate::Plugin> make() {                                         \
+    return std::make_unique<PluginClass>();                                                   \
+  }                                                                                           \
+  }                                                                                           \
   BOOST_DLL_ALIAS(capstate_plugin_export::make, capstate_plugin_factory)

@@ -28,7 +28,7 @@ enum class ValueSource : std::uint8_t {
 
 /// One test that decides whether a field exists on a device.
 struct Condition {
-  Test test = Test::always;                                ///< the test to apply
+  Test test = Test::always;                               ///< the test to apply
   ValueSource source = ValueSource::capability_register;  ///< where the value comes from
   std::uint16_t offset = 0;         ///< capability_register: offset from the capability start
   Width width = Width::word;        ///< capability_register: access width
@@ -51,14 +51,14 @@ struct Presence {
 
 /// One register (or part of one) that a schema version saves.
 struct Field {
-  std::string_view name;           ///< stable name, used by inspect, diff and ABI dumps
-  std::uint16_t offset = 0;        ///< byte offset from the capability start
-  Width width = Width::word;       ///< access width for save and restore
-  std::uint32_t writable = 0;      ///< bits restore writes back
-  std::uint32_t w1c = 0;           ///< write-1-to-clear bits: never written as 1 by restore
-  std::uint32_t verify = 0;        ///< bits compared after restore
-  Presence presence = {};          ///< when the device has this register
-  std::uint16_t phase = 0;         ///< restore phase of this field; 0 = the plugin's phase
+  std::string_view name;       ///< stable name, used by inspect, diff and ABI dumps
+  std::uint16_t offset = 0;    ///< byte offset from the capability start
+  Width width = Width::word;   ///< access width for save and restore
+  std::uint32_t writable = 0;  ///< bits restore writes back
+  std::uint32_t w1c = 0;       ///< write-1-to-clear bits: never written as 1 by restore
+  std::uint32_t verify = 0;    ///< bits compared after restore
+  Presence presence = {};      ///< when the device has this register
+  std::uint16_t phase = 0;     ///< restore phase of this field; 0 = the plugin's phase
 };
 
 /// How the field values of a layout are laid out in a record's payload.
@@ -69,10 +69,17 @@ enum class Encoding : std::uint8_t {
 
 /// The saved layout of one schema version of one plugin.
 struct Layout {
-  std::uint16_t schema_version = 0;            ///< the schema version this layout belongs to
+  std::uint16_t schema_version = 0;              ///< the schema version this layout belongs to
   Encoding encoding = Encoding::present_fields;  ///< how field values are packed
-  std::span<const Field> fields;               ///< the fields, in payload order (at most 32)
+  std::span<const Field> fields;                 ///< the fields, in payload order (at most 32)
   std::string_view extra = {};  ///< canonical description of plugin-coded bytes after the fields
+};
+
+/// One field value saved by the generic engine.
+struct SavedField {
+  std::string_view name;    ///< the field's name in the layout
+  std::uint32_t value = 0;  ///< value read from the device (0 when absent)
+  bool present = false;     ///< whether the device has the register
 };
 
 }  // namespace capstate

@@ -11,6 +11,8 @@
 #include "capstate/sdk/capability.hpp"
 #include "capstate/sdk/config_space.hpp"
 #include "capstate/sdk/layout.hpp"
+#include "capstate/sdk/migration.hpp"
+#include "capstate/sdk/restore.hpp"
 
 namespace capstate {
 
@@ -24,13 +26,6 @@ struct PluginInfo {
   std::uint16_t oldest_schema = 0;        ///< oldest schema version it can read
   std::uint16_t restore_phase = 0;        ///< restore order among plugins (lower runs first)
   bool needs_bar_access = false;          ///< whether save/restore touch BAR memory
-};
-
-/// One field value saved by the generic engine.
-struct SavedField {
-  std::string_view name;    ///< the field's name in the layout
-  std::uint32_t value = 0;  ///< value read from the device (0 when absent)
-  bool present = false;     ///< whether the device has the register
 };
 
 /// What a plugin's own save code may use.
@@ -79,6 +74,13 @@ class Plugin {
     (void)values;
     return {};
   }
+  /// Builds the restore steps of one capability; the default writes the fields only.
+  virtual void restore_sequence(const RestoreContext& ctx, RestoreSequence& seq) const {
+    (void)ctx;
+    seq.fields(false);
+  }
+  /// Steps between adjacent schema versions; default none.
+  virtual std::span<const MigrationStep> migrations() const { return {}; }
 };
 
 }  // namespace capstate

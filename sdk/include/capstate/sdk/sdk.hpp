@@ -8,5 +8,7 @@
 #include "capstate/sdk/config_space.hpp"
 #include "capstate/sdk/export.hpp"
 #include "capstate/sdk/layout.hpp"
+#include "capstate/sdk/migration.hpp"
 #include "capstate/sdk/plugin.hpp"
 #include "capstate/sdk/record.hpp"
+#include "capstate/sdk/restore.hpp"

@@ -1,0 +1,101 @@
+#include "cli/cli_common.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <stdexcept>
+
+#include "backends/dump_source.hpp"
+#include "backends/image_source.hpp"
+#include "backends/sysfs_source.hpp"
+
+namespace capstate::cli {
+
+void add_source_options(CLI::App* cmd, SourceOptions& opts) {
+  cmd->add_option("--sysfs-root", opts.sysfs_root, "Root of the sysfs tree to read devices from")
+      ->capture_default_str()
+      ->type_name("DIR");
+  auto* dump = cmd->add_option("--dump", opts.dump, "Read devices from lspci -x/-xxx/-xxxx text")
+                   ->type_name("FILE");
+  auto* image = cmd->add_option("--image", opts.image,
+                                "Read one device from a raw 256- or 4096-byte config image")
+                    ->type_name("FILE");
+  dump->excludes(image);
+  cmd->add_option("--image-address", opts.image_address,
+                  "Address given to the --image device (default 0000:00:00.0)")
+      ->type_name("ADDR")
+      ->needs(image);
+  cmd->add_option("-s,--slot", opts.slots, "Only devices at [[domain:]bus:][dev][.fn] (repeatable)")
+      ->type_name("SLOT");
+  cmd->add_option("-d,--ids", opts.ids, "Only devices with IDs [vendor]:[device] (hex)")
+      ->type_name("VID:DID");
+}
+
+std::unique_ptr<core::DeviceSource> open_source(const SourceOptions& opts) {
+  if (!opts.dump.empty()) {
+    return std::make_unique<core::DumpSource>(opts.dump);
+  }
+  if (!opts.image.empty()) {
+    core::PciAddress address;
+    if (!opts.image_address.empty()) {
+      auto parsed = core::PciAddress::parse(opts.image_address);
+      if (!parsed) {
+        throw std::invalid_argument("--image-address '" + opts.image_address +
+                                    "' is not an address of the form [domain:]bus:dev.fn");
+      }
+      address = *parsed;
+    }
+    return std::make_unique<core::ImageSource>(opts.image, address);
+  }
+  return std::make_unique<core::SysfsSource>(opts.sysfs_root);
+}
+
+std::vector<core::PciAddress> selected_devices(core::DeviceSource& source,
+                                               const SourceOptions& opts) {
+  if (opts.slots.empty()) {
+    core::Selector selector;
+    if (!opts.ids.empty()) {
+      selector.parse_ids(opts.ids);
+    }
+    return core::select_devices(source, selector);
+  }
+  std::vector<core::PciAddress> result;
+  for (const std::string& slot : opts.slots) {
+    core::Selector selector;
+    selector.parse_slot(slot);
+    if (!opts.ids.empty()) {
+      selector.parse_ids(opts.ids);
+    }
+    for (const core::PciAddress& a : core::select_devices(source, selector)) {
+      if (std::find(result.begin(), result.end(), a) == result.end()) {
+        result.push_back(a);
+      }
+    }
+  }
+  std::sort(result.begin(), result.end());
+  return result;
+}
+
+core::Registry load_registry(const GlobalOptions& globals) {
+  std::vector<std::filesystem::path> cli_dirs(globals.plugin_dirs.begin(),
+                                              globals.plugin_dirs.end());
+  core::RegistryOptions options;
+  options.search_path = core::plugin_search_path(cli_dirs, {});
+  core::Registry registry = core::Registry::load(options);
+  for (const core::PluginEntry& e : registry.entries()) {
+    if (e.status == core::PluginStatus::refused) {
+      spdlog::warn("plugin {} refused: {}", e.file.string(), e.reason);
+    }
+  }
+  return registry;
+}
+
+void print_out(const std::string& text) {
+  std::fputs(text.c_str(), stdout);
+  if (text.empty() || text.back() != '\n') {
+    std::fputc('\n', stdout);
+  }
+}
+
+}  // namespace capstate::cli

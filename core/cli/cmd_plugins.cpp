@@ -1,0 +1,76 @@
+// capstate plugins: every plugin found on the search path, loaded or refused (with the reason).
+#include <fmt/format.h>
+
+#include <nlohmann/json.hpp>
+
+#include "cli/cli_common.hpp"
+
+namespace capstate::cli {
+namespace {
+
+std::string cap_text(const CapabilityId& cap) {
+  return cap.kind == CapKind::standard ? fmt::format("standard 0x{:02x}", cap.id)
+                                       : fmt::format("extended 0x{:04x}", cap.id);
+}
+
+nlohmann::json entry_json(const core::PluginEntry& e) {
+  nlohmann::json caps = nlohmann::json::array();
+  for (const CapabilityId& cap : e.handles) {
+    caps.push_back({{"kind", std::string(to_string(cap.kind))}, {"id", cap.id}});
+  }
+  return {{"file", e.file.string()},
+          {"name", e.name},
+          {"version", e.version},
+          {"summary", e.summary},
+          {"status", std::string(core::to_string(e.status))},
+          {"reason", e.reason},
+          {"capabilities", caps},
+          {"current_schema", e.current_schema},
+          {"oldest_schema", e.oldest_schema},
+          {"restore_phase", e.restore_phase},
+          {"needs_bar_access", e.needs_bar_access}};
+}
+
+std::string entry_text(const core::PluginEntry& e) {
+  std::string caps;
+  for (const CapabilityId& cap : e.handles) {
+    caps += (caps.empty() ? "" : ", ") + cap_text(cap);
+  }
+  std::string text = fmt::format("{:<10} {:<8} {:<8}", e.name.empty() ? "?" : e.name,
+                                 e.version.empty() ? "-" : e.version, core::to_string(e.status));
+  if (e.status == core::PluginStatus::loaded) {
+    text += fmt::format(" {}; schema {}..{}; phase {}{}", caps, e.oldest_schema, e.current_schema,
+                        e.restore_phase, e.needs_bar_access ? "; needs BAR access" : "");
+  }
+  text += fmt::format("\n           file: {}\n", e.file.string());
+  if (!e.reason.empty()) {
+    text += fmt::format("           reason: {}\n", e.reason);
+  }
+  return text;
+}
+
+}  // namespace
+
+Verb add_plugins_verb(CLI::App& app, GlobalOptions& globals) {
+  auto* cmd =
+      app.add_subcommand("plugins", "List plugins found on the search path and their status");
+  return {cmd, [&globals] {
+            const core::Registry registry = load_registry(globals);
+            if (globals.json) {
+              nlohmann::json out = nlohmann::json::array();
+              for (const core::PluginEntry& e : registry.entries()) {
+                out.push_back(entry_json(e));
+              }
+              print_out(out.dump(2));
+              return kExitOk;
+            }
+            std::string text;
+            for (const core::PluginEntry& e : registry.entries()) {
+              text += entry_text(e);
+            }
+            print_out(text.empty() ? "no plugins found on the search path" : text);
+            return kExitOk;
+          }};
+}
+
+}  // namespace capstate::cli

@@ -1,0 +1,166 @@
+// capstate restore: write a state file back into devices, in phase order, then verify.
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <nlohmann/json.hpp>
+
+#include "backends/dump_source.hpp"
+#include "backends/image_source.hpp"
+#include "cli/cli_common.hpp"
+#include "restore/plan_text.hpp"
+#include "restore/restore_run.hpp"
+#include "statefile/codec.hpp"
+#include "util/file_read.hpp"
+
+namespace capstate::cli {
+namespace {
+
+struct RestoreArgs {
+  SourceOptions source;
+  std::string input;
+  std::string output_dump;
+  std::string identity = "exact";
+  bool identity_subsystem = false;
+  bool dry_run = false;
+  bool no_verify = false;
+  bool allow_lossy = false;
+};
+
+void write_copy(core::DeviceSource& source, const std::string& out) {
+  if (auto* dump = dynamic_cast<core::DumpSource*>(&source)) {
+    dump->write_dump(out);
+  } else if (auto* image = dynamic_cast<core::ImageSource*>(&source)) {
+    image->write_image(out);
+  } else {
+    throw std::invalid_argument("--output-dump works with --dump or --image sources only");
+  }
+}
+
+core::IdentityMode identity_mode(const std::string& text) {
+  return text == "ids" ? core::IdentityMode::ids
+                       : (text == "none" ? core::IdentityMode::none : core::IdentityMode::exact);
+}
+
+/// Options shared by restore and diff: how strictly devices must match.
+void add_restore_match_options(CLI::App* cmd, RestoreArgs& a) {
+  cmd->add_option("--identity", a.identity, "How strictly the device must match: exact, ids, none")
+      ->check(CLI::IsMember({"exact", "ids", "none"}))
+      ->capture_default_str();
+  cmd->add_flag("--identity-subsystem", a.identity_subsystem,
+                "Also require the subsystem IDs to match");
+  cmd->add_flag("--allow-lossy", a.allow_lossy,
+                "Allow migration steps that drop data on the way to the current schema");
+}
+
+core::RestoreOptions restore_options(const RestoreArgs& a, const core::StateFile& file) {
+  core::RestoreOptions options;
+  options.identity = identity_mode(a.identity);
+  options.identity_subsystem = a.identity_subsystem;
+  options.allow_lossy = a.allow_lossy;
+  options.producer = file.envelope.producer_name + " " + file.envelope.producer_version;
+  return options;
+}
+
+}  // namespace
+
+Verb add_restore_verb(CLI::App& app, GlobalOptions& globals) {
+  auto* cmd = app.add_subcommand("restore", "Restore devices from a state file");
+  auto a = std::make_shared<RestoreArgs>();
+  cmd->add_option("-i,--input", a->input, "State file to restore")->required()->type_name("FILE");
+  add_source_options(cmd, a->source);
+  add_restore_match_options(cmd, *a);
+  cmd->add_flag("--dry-run", a->dry_run, "Print the write plan as a diff and write nothing");
+  cmd->add_flag("--no-verify", a->no_verify, "Do not read registers back after writing");
+  cmd->add_option("--output-dump", a->output_dump,
+                  "With --dump/--image: write the restored devices to FILE (same format)")
+      ->type_name("FILE");
+  return {cmd, [a, &globals] {
+            // Every checksum is verified before any device is opened.
+            const core::StateFile file = core::decode_state(
+                core::read_file_bounded(a->input, core::kMaxStateFileBytes), a->input);
+            auto source = open_source(a->source);
+            const bool selective = !a->source.slots.empty() || !a->source.ids.empty();
+            const std::vector<core::PciAddress> only =
+                selective ? selected_devices(*source, a->source) : std::vector<core::PciAddress>{};
+            if (selective && only.empty()) {
+              throw std::runtime_error("no device matches -s/-d; nothing was written");
+            }
+            const core::Registry registry = load_registry(globals);
+            std::vector<core::DeviceRestore> restores =
+                core::plan_restores(*source, file, only, registry, restore_options(*a, file));
+            std::vector<const core::DevicePlan*> plans;
+            for (const core::DeviceRestore& r : restores) {
+              plans.push_back(&r.plan);
+            }
+            if (a->dry_run) {
+              std::string text = "dry run: nothing was written\n";
+              for (const core::DevicePlan* p : plans) {
+                text += core::plan_to_text(*p, false);
+              }
+              print_out(globals.json ? core::plans_to_json(plans) : text);
+              return kExitOk;
+            }
+            core::apply_restores(restores, !a->no_verify);
+            if (!a->output_dump.empty()) {
+              write_copy(*source, a->output_dump);
+            }
+            bool mismatch = false;
+            std::string text;
+            for (const core::DeviceRestore& r : restores) {
+              for (const std::string& m : r.result.mismatches) {
+                spdlog::error("verify failed: {}", m);
+              }
+              mismatch = mismatch || !r.result.mismatches.empty();
+              text +=
+                  fmt::format("{}: {} writes; verify {}\n", r.plan.address.str(), r.result.written,
+                              a->no_verify ? "skipped"
+                              : r.result.mismatches.empty()
+                                  ? fmt::format("OK ({} registers)", r.result.verified)
+                                  : fmt::format("FAILED ({} of {} registers differ)",
+                                                r.result.mismatches.size(), r.result.verified));
+            }
+            if (globals.json) {
+              nlohmann::json out = nlohmann::json::array();
+              for (const core::DeviceRestore& r : restores) {
+                out.push_back({{"address", r.plan.address.str()},
+                               {"written", r.result.written},
+                               {"verified", r.result.verified},
+                               {"mismatches", r.result.mismatches}});
+              }
+              print_out(out.dump(2));
+            } else {
+              print_out(text);
+            }
+            return mismatch ? kExitVerifyFailed : kExitOk;
+          }};
+}
+
+Verb add_diff_verb(CLI::App& app, GlobalOptions& globals) {
+  auto* cmd = app.add_subcommand("diff", "Show saved versus current values, register by register");
+  auto a = std::make_shared<RestoreArgs>();
+  a->identity = "none";
+  cmd->add_option("FILE", a->input, "State file to compare with")->required()->type_name("FILE");
+  add_source_options(cmd, a->source);
+  add_restore_match_options(cmd, *a);
+  return {cmd, [a, &globals] {
+            const core::StateFile file = core::decode_state(
+                core::read_file_bounded(a->input, core::kMaxStateFileBytes), a->input);
+            auto source = open_source(a->source);
+            const bool selective = !a->source.slots.empty() || !a->source.ids.empty();
+            const std::vector<core::PciAddress> only =
+                selective ? selected_devices(*source, a->source) : std::vector<core::PciAddress>{};
+            const core::Registry registry = load_registry(globals);
+            const std::vector<core::DeviceRestore> restores =
+                core::plan_restores(*source, file, only, registry, restore_options(*a, file));
+            std::vector<const core::DevicePlan*> plans;
+            std::string text;
+            for (const core::DeviceRestore& r : restores) {
+              plans.push_back(&r.plan);
+              text += core::plan_to_text(r.plan, true);
+            }
+            print_out(globals.json ? core::plans_to_json(plans) : text);
+            return kExitOk;
+          }};
+}
+
+}  // namespace capstate::cli

@@ -1,0 +1,244 @@
+// Presence evaluation, cached register reads and payload packing for layouts.
+#include "engine/field_codec.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <set>
+
+namespace capstate::core {
+namespace {
+
+constexpr std::size_t kBitmapBytes = 4;
+
+std::string where(std::string_view plugin, const Layout& layout) {
+  return "plugin '" + std::string(plugin) + "' schema " + std::to_string(layout.schema_version);
+}
+
+void put_le(std::vector<std::uint8_t>& out, std::uint32_t value, unsigned bytes) {
+  for (unsigned i = 0; i < bytes; ++i) {
+    out.push_back(static_cast<std::uint8_t>(value >> (8 * i)));
+  }
+}
+
+std::uint32_t get_le(std::span<const std::uint8_t> in, std::size_t at, unsigned bytes) {
+  std::uint32_t value = 0;
+  for (unsigned i = 0; i < bytes; ++i) {
+    value |= static_cast<std::uint32_t>(in[at + i]) << (8 * i);
+  }
+  return value;
+}
+
+std::string hex32(std::uint32_t v) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "0x%x", static_cast<unsigned>(v));
+  return buf;
+}
+
+}  // namespace
+
+std::uint32_t RegisterCache::read(std::uint16_t offset, Width width) {
+  const auto key = std::make_pair(offset, width);
+  if (auto it = values_.find(key); it != values_.end()) {
+    return it->second;
+  }
+  const std::uint32_t absolute = static_cast<std::uint32_t>(cap_.offset) + offset;
+  if (absolute + width_bytes(width) > config_.size()) {
+    throw AccessError(config_.device_name() + ": register at capability offset " + hex32(offset) +
+                      " (config offset " + hex32(absolute) + ") lies beyond the " +
+                      std::to_string(config_.size()) +
+                      "-byte configuration space; the layout or the capability offset is wrong");
+  }
+  const std::uint32_t value = config_.read(static_cast<std::uint16_t>(absolute), width);
+  values_.emplace(key, value);
+  return value;
+}
+
+bool condition_holds(const Condition& c, const Capability& cap, RegisterCache& regs,
+                     std::span<const SavedField> earlier) {
+  if (c.test == Test::always) {
+    return true;
+  }
+  if (c.test == Test::never) {
+    return false;
+  }
+  std::uint32_t raw = 0;
+  switch (c.source) {
+    case ValueSource::capability_register:
+      raw = regs.read(c.offset, c.width);
+      break;
+    case ValueSource::capability_version:
+      raw = cap.version;
+      break;
+    case ValueSource::saved_field: {
+      auto it = std::find_if(earlier.begin(), earlier.end(),
+                             [&](const SavedField& f) { return f.name == c.field; });
+      if (it == earlier.end()) {
+        throw PayloadError("presence condition names field '" + std::string(c.field) +
+                           "', which is not an earlier field of the layout; fix the layout");
+      }
+      raw = it->present ? it->value : 0;
+      break;
+    }
+  }
+  const std::uint32_t masked = raw & c.mask;
+  const std::uint32_t value = c.shift >= 32 ? 0 : masked >> c.shift;
+  switch (c.test) {
+    case Test::value_in_set:
+      return value < 32 && ((c.operand >> value) & 1U) != 0;
+    case Test::value_at_least:
+      return value >= c.operand;
+    case Test::any_bit_set:
+      return masked != 0;
+    case Test::always:
+    case Test::never:
+      break;
+  }
+  return false;
+}
+
+bool presence_holds(const Presence& presence, const Capability& cap, RegisterCache& regs,
+                    std::span<const SavedField> earlier) {
+  // A never condition decides without reading anything.
+  if (never_present(presence)) {
+    return false;
+  }
+  return std::all_of(presence.all_of.begin(), presence.all_of.end(),
+                     [&](const Condition& c) { return condition_holds(c, cap, regs, earlier); });
+}
+
+bool never_present(const Presence& presence) {
+  return std::any_of(presence.all_of.begin(), presence.all_of.end(),
+                     [](const Condition& c) { return c.test == Test::never; });
+}
+
+std::vector<SavedField> read_fields(const Layout& layout, const Capability& cap,
+                                    RegisterCache& regs) {
+  std::vector<SavedField> out;
+  out.reserve(layout.fields.size());
+  for (const Field& f : layout.fields) {
+    SavedField saved{f.name, 0, false};
+    if (presence_holds(f.presence, cap, regs, out)) {
+      saved.value = regs.read(f.offset, f.width);
+      saved.present = true;
+    }
+    out.push_back(saved);
+  }
+  return out;
+}
+
+std::vector<std::uint8_t> pack_fields(const Layout& layout, std::span<const SavedField> fields) {
+  if (fields.size() != layout.fields.size()) {
+    throw PayloadError("pack_fields: " + std::to_string(fields.size()) + " values for " +
+                       std::to_string(layout.fields.size()) + " fields of schema " +
+                       std::to_string(layout.schema_version));
+  }
+  std::vector<std::uint8_t> out;
+  if (layout.encoding == Encoding::present_fields) {
+    std::uint32_t bitmap = 0;
+    for (std::size_t i = 0; i < fields.size(); ++i) {
+      if (fields[i].present) {
+        bitmap |= 1U << i;
+      }
+    }
+    put_le(out, bitmap, kBitmapBytes);
+  }
+  for (std::size_t i = 0; i < fields.size(); ++i) {
+    const Width w = layout.fields[i].width;
+    if (layout.encoding == Encoding::all_fields) {
+      put_le(out, fields[i].present ? fields[i].value & width_mask(w) : 0, width_bytes(w));
+    } else if (fields[i].present) {
+      put_le(out, fields[i].value & width_mask(w), width_bytes(w));
+    }
+  }
+  return out;
+}
+
+UnpackedPayload unpack_payload(std::string_view plugin, const Layout& layout,
+                               std::span<const std::uint8_t> payload) {
+  UnpackedPayload out;
+  std::size_t at = 0;
+  std::uint32_t bitmap = 0;
+  if (layout.encoding == Encoding::present_fields) {
+    if (payload.size() < kBitmapBytes) {
+      throw PayloadError(where(plugin, layout) + ": payload of " + std::to_string(payload.size()) +
+                         " bytes is too short for the 4-byte presence bitmap; the record is "
+                         "truncated or corrupt");
+    }
+    bitmap = get_le(payload, 0, kBitmapBytes);
+    const std::size_t n = layout.fields.size();
+    const std::uint32_t known = n >= 32 ? 0xffffffffU : ((1U << n) - 1U);
+    if ((bitmap & ~known) != 0) {
+      throw PayloadError(where(plugin, layout) + ": presence bitmap " + hex32(bitmap) +
+                         " marks fields beyond the " + std::to_string(n) +
+                         " the layout has (unknown bits " + hex32(bitmap & ~known) +
+                         "); the record is corrupt or was written by another layout");
+    }
+    at = kBitmapBytes;
+  }
+  for (std::size_t i = 0; i < layout.fields.size(); ++i) {
+    const Field& f = layout.fields[i];
+    FieldValue v{std::string(f.name), 0, false, f.width};
+    const bool stored = layout.encoding == Encoding::all_fields || ((bitmap >> i) & 1U) != 0;
+    if (stored) {
+      const unsigned bytes = width_bytes(f.width);
+      if (at + bytes > payload.size()) {
+        throw PayloadError(where(plugin, layout) + ": payload of " +
+                           std::to_string(payload.size()) + " bytes ends inside field '" +
+                           std::string(f.name) + "' (needs bytes " + std::to_string(at) + ".." +
+                           std::to_string(at + bytes - 1) +
+                           "); the record is truncated or corrupt");
+      }
+      v.value = get_le(payload, at, bytes);
+      v.present = layout.encoding == Encoding::present_fields || !never_present(f.presence);
+      at += bytes;
+    }
+    out.fields.push_back(std::move(v));
+  }
+  if (at < payload.size() && layout.extra.empty()) {
+    throw PayloadError(where(plugin, layout) + ": payload has " +
+                       std::to_string(payload.size() - at) + " unexpected bytes after the " +
+                       std::to_string(at) +
+                       " bytes of fields, and the layout declares no extra data; the record is "
+                       "corrupt or was written by another layout");
+  }
+  out.extra.assign(payload.begin() + static_cast<std::ptrdiff_t>(at), payload.end());
+  return out;
+}
+
+std::vector<std::uint8_t> pack_named_fields(std::string_view plugin, const Layout& layout,
+                                            std::span<const FieldValue> values) {
+  std::set<std::string> seen;
+  for (const FieldValue& v : values) {
+    auto it = std::find_if(layout.fields.begin(), layout.fields.end(),
+                           [&](const Field& f) { return f.name == v.name; });
+    if (it == layout.fields.end()) {
+      std::string names;
+      for (const Field& f : layout.fields) {
+        names += (names.empty() ? "" : ", ") + std::string(f.name);
+      }
+      throw PayloadError(where(plugin, layout) + ": unknown field '" + v.name +
+                         "'; the fields of this schema are: " + names);
+    }
+    if (!seen.insert(v.name).second) {
+      throw PayloadError(where(plugin, layout) + ": field '" + v.name + "' is given twice");
+    }
+    if (v.present && (v.value & ~width_mask(it->width)) != 0) {
+      throw PayloadError(where(plugin, layout) + ": value " + hex32(v.value) + " of field '" +
+                         v.name + "' does not fit its " + std::to_string(width_bits(it->width)) +
+                         " bits");
+    }
+  }
+  std::vector<SavedField> fields;
+  for (const Field& f : layout.fields) {
+    auto it = std::find_if(values.begin(), values.end(),
+                           [&](const FieldValue& v) { return v.name == f.name; });
+    if (it == values.end()) {
+      throw PayloadError(where(plugin, layout) + ": field '" + std::string(f.name) +
+                         "' is missing; give it a value (present = false if the device lacks it)");
+    }
+    fields.push_back(SavedField{f.name, it->value, it->present});
+  }
+  return pack_fields(layout, fields);
+}
+
+}  // namespace capstate::core

@@ -1,0 +1,199 @@
+// Saving devices capability by capability, and decoding / assembling records.
+#include "engine/save_engine.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <exception>
+#include <utility>
+
+#include "discovery/discovery.hpp"
+#include "engine/layout_text.hpp"
+#include "registry/plugin_call.hpp"
+
+namespace capstate::core {
+namespace {
+
+std::string hex(std::uint64_t v, int digits = 0) {
+  char buf[24];
+  std::snprintf(buf, sizeof buf, "0x%0*llx", digits, static_cast<unsigned long long>(v));
+  return buf;
+}
+
+std::string describe(const Capability& cap) {
+  return std::string(to_string(cap.kind)) + " capability " +
+         hex(cap.id, cap.kind == CapKind::standard ? 2 : 4) + " at " + hex(cap.offset, 3);
+}
+
+const Layout& window_layout(const Plugin& plugin, const PluginInfo& info, std::uint16_t schema,
+                            const std::string& what) {
+  if (schema < info.oldest_schema || schema > info.current_schema) {
+    throw EngineError(what + " has schema " + std::to_string(schema) + ", but plugin '" +
+                      std::string(info.name) + "' " + std::string(info.version) +
+                      " supports schemas " + std::to_string(info.oldest_schema) + " to " +
+                      std::to_string(info.current_schema) +
+                      "; use a plugin release that supports schema " + std::to_string(schema));
+  }
+  const Layout* layout = guarded_call(info.name, "a state file record", "listing its layouts",
+                                      [&] { return find_layout(plugin, schema); });
+  if (layout == nullptr) {
+    throw EngineError("plugin '" + std::string(info.name) + "' declares schemas " +
+                      std::to_string(info.oldest_schema) + " to " +
+                      std::to_string(info.current_schema) + " but has no layout for schema " +
+                      std::to_string(schema) + "; the plugin is broken");
+  }
+  return *layout;
+}
+
+}  // namespace
+
+DeviceIdentity read_identity(ConfigSpace& config) {
+  DeviceIdentity id;
+  const std::uint32_t ids = config.read32(0x00);
+  id.vendor_id = static_cast<std::uint16_t>(ids);
+  id.device_id = static_cast<std::uint16_t>(ids >> 16);
+  const std::uint32_t class_rev = config.read32(0x08);
+  id.revision = static_cast<std::uint8_t>(class_rev);
+  id.class_code = class_rev >> 8;
+  id.header_type = config.read8(0x0e);
+  if ((id.header_type & 0x7f) == 0) {
+    const std::uint32_t subsystem = config.read32(0x2c);
+    id.subsystem_vendor_id = static_cast<std::uint16_t>(subsystem);
+    id.subsystem_id = static_cast<std::uint16_t>(subsystem >> 16);
+  }
+  return id;
+}
+
+const Layout* find_layout(const Plugin& plugin, std::uint16_t schema) {
+  for (const Layout& layout : plugin.layouts()) {
+    if (layout.schema_version == schema) {
+      return &layout;
+    }
+  }
+  return nullptr;
+}
+
+Record save_record(const Plugin& plugin, const Capability& cap, ConfigSpace& config,
+                   BarSpace* bars) {
+  const std::string device = config.device_name();
+  const std::string saving = "saving " + describe(cap);
+  const PluginInfo info =
+      guarded_call("(unnamed)", device, "reporting its info for " + describe(cap),
+                   [&] { return plugin.info(); });
+  const Layout* layout = guarded_call(info.name, device, saving,
+                                      [&] { return find_layout(plugin, info.current_schema); });
+  if (layout == nullptr) {
+    throw EngineError(device + ": plugin '" + std::string(info.name) +
+                      "' has no layout for its current schema " +
+                      std::to_string(info.current_schema) + " (" + saving +
+                      "); the plugin is broken, remove or fix it");
+  }
+  // Register reads are the engine's own: an AccessError already names device and offset.
+  RegisterCache regs(config, cap);
+  const std::vector<SavedField> fields = read_fields(*layout, cap, regs);
+  Record record;
+  record.capability = cap;
+  record.plugin = std::string(info.name);
+  record.schema_version = layout->schema_version;
+  record.fingerprint = layout_fingerprint(info.name, *layout);
+  record.payload = pack_fields(*layout, fields);
+  const SaveContext ctx{cap, config, bars, fields};
+  const std::vector<std::uint8_t> extra =
+      guarded_call(info.name, device, saving, [&] { return plugin.save_extra(ctx); });
+  if (!extra.empty() && layout->extra.empty()) {
+    throw EngineError(device + ": plugin '" + std::string(info.name) + "' returned " +
+                      std::to_string(extra.size()) + " extra bytes while " + saving +
+                      ", but its schema " + std::to_string(layout->schema_version) +
+                      " declares no extra data; the plugin is broken");
+  }
+  record.payload.insert(record.payload.end(), extra.begin(), extra.end());
+  return record;
+}
+
+DeviceSection save_device(Device& device, const Registry& registry, const SaveOptions& options,
+                          SaveReport& report) {
+  ConfigSpace& config = *device.config;
+  DeviceSection section;
+  section.address = device.address;
+  section.identity = read_identity(config);
+  DiscoveryResult found = discover(config);
+  for (std::string& w : found.warnings) {
+    report.warnings.push_back(std::move(w));
+  }
+  for (const Capability& cap : found.capabilities) {
+    if (std::find(options.skip.begin(), options.skip.end(), cap.type()) != options.skip.end()) {
+      continue;
+    }
+    const PluginEntry* entry = registry.handler(cap.type());
+    if (entry == nullptr || !entry->plugin) {
+      std::string line = device.address.str() + ": no plugin handles " + describe(cap);
+      if (options.fail_on_unhandled) {
+        throw EngineError(line +
+                          "; install a plugin for it, skip it, or allow unhandled capabilities");
+      }
+      report.unhandled.push_back(std::move(line));
+      continue;
+    }
+    section.records.push_back(save_record(*entry->plugin, cap, config, device.bars.get()));
+  }
+  return section;
+}
+
+DecodedRecord decode_record(const Plugin& plugin, const Record& record) {
+  const PluginInfo info = guarded_call(record.plugin, "a state file record", "reporting its info",
+                                       [&] { return plugin.info(); });
+  const std::string what =
+      "record of plugin '" + record.plugin + "' for " + describe(record.capability);
+  if (record.plugin != info.name) {
+    throw EngineError(what + " was given to plugin '" + std::string(info.name) +
+                      "'; decode it with plugin '" + record.plugin + "'");
+  }
+  const Layout& layout = window_layout(plugin, info, record.schema_version, what);
+  const std::uint64_t expected = layout_fingerprint(info.name, layout);
+  if (record.fingerprint != expected) {
+    throw EngineError(what + ": layout changed without a version bump: plugin '" +
+                      std::string(info.name) + "' schema " + std::to_string(record.schema_version) +
+                      " has fingerprint " + hex(expected, 16) + " but the record carries " +
+                      hex(record.fingerprint, 16) +
+                      "; the record was written by an incompatible build of the plugin");
+  }
+  UnpackedPayload unpacked = unpack_payload(info.name, layout, record.payload);
+  DecodedRecord out;
+  out.plugin = record.plugin;
+  out.schema_version = record.schema_version;
+  out.fields = std::move(unpacked.fields);
+  if (!layout.extra.empty()) {
+    out.extra = guarded_call(info.name, what, "decoding its extra bytes", [&] {
+      return plugin.decode_extra(record.schema_version, unpacked.extra);
+    });
+  }
+  return out;
+}
+
+Record assemble_record(const Plugin& plugin, const Capability& cap, std::uint16_t schema,
+                       std::span<const FieldValue> fields, std::span<const DecodedValue> extra) {
+  const PluginInfo info = guarded_call("(unnamed)", "an assembled record", "reporting its info",
+                                       [&] { return plugin.info(); });
+  const std::string what =
+      "assembled record of plugin '" + std::string(info.name) + "' for " + describe(cap);
+  const Layout& layout = window_layout(plugin, info, schema, what);
+  Record record;
+  record.capability = cap;
+  record.plugin = std::string(info.name);
+  record.schema_version = schema;
+  record.fingerprint = layout_fingerprint(info.name, layout);
+  record.payload = pack_named_fields(info.name, layout, fields);
+  if (layout.extra.empty()) {
+    if (!extra.empty()) {
+      throw EngineError(what + ": schema " + std::to_string(schema) +
+                        " has no extra data, but value '" + extra.front().name +
+                        "' was given; remove it");
+    }
+    return record;
+  }
+  const std::vector<std::uint8_t> bytes = guarded_call(
+      info.name, what, "encoding extra values", [&] { return plugin.encode_extra(schema, extra); });
+  record.payload.insert(record.payload.end(), bytes.begin(), bytes.end());
+  return record;
+}
+
+}  // namespace capstate::core

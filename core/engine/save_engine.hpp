@@ -1,0 +1,74 @@
+// The generic save engine: device identity, one record per capability, decoding records back.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "backends/device_source.hpp"
+#include "capstate/sdk/plugin.hpp"
+#include "capstate/sdk/record.hpp"
+#include "engine/field_codec.hpp"
+#include "registry/registry.hpp"
+#include "statefile/state_file.hpp"
+
+namespace capstate::core {
+
+/// Thrown when a record cannot be saved, decoded or assembled for a reason the engine finds
+/// (schema window, fingerprint, broken plugin metadata); the text names the plugin, the device
+/// or record, and what the user can do. Exceptions thrown by plugin code arrive as
+/// PluginFailure (registry/plugin_call.hpp); register access errors as AccessError.
+class EngineError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+/// What save_device does with capabilities it cannot or should not save.
+struct SaveOptions {
+  bool fail_on_unhandled = false;       ///< throw when a capability has no plugin (else report it)
+  std::vector<CapabilityId> skip = {};  ///< capability types never saved, not even reported
+};
+
+/// What save_device met on the way besides the records.
+struct SaveReport {
+  std::vector<std::string> unhandled = {};  ///< one line per capability without a plugin
+  std::vector<std::string> warnings = {};   ///< discovery warnings (broken capability lists)
+};
+
+/// A record decoded with its plugin's layout.
+struct DecodedRecord {
+  std::string plugin;                ///< plugin that wrote it
+  std::uint16_t schema_version = 0;  ///< schema of the payload
+  std::vector<FieldValue> fields;    ///< one per layout field, in layout order
+  std::vector<DecodedValue> extra;   ///< plugin-decoded values of the extra bytes
+};
+
+/// Reads the IDs of a device: dword 0x00, dword 0x08, byte 0x0e, and dword 0x2c for type 0.
+DeviceIdentity read_identity(ConfigSpace& config);
+
+/// The layout of `plugin` for `schema`, or null when the plugin declares none.
+const Layout* find_layout(const Plugin& plugin, std::uint16_t schema);
+
+/// Saves one capability with the plugin's current layout (plus its save_extra bytes); plugin
+/// exceptions become PluginFailure naming the plugin, the device and the capability.
+Record save_record(const Plugin& plugin, const Capability& cap, ConfigSpace& config,
+                   BarSpace* bars);
+
+/// Saves every capability of `device` that a plugin in `registry` handles, in discovery order.
+/// Unhandled capabilities go to report.unhandled, or throw EngineError when
+/// options.fail_on_unhandled; discovery warnings go to report.warnings.
+DeviceSection save_device(Device& device, const Registry& registry, const SaveOptions& options,
+                          SaveReport& report);
+
+/// Decodes `record` with the plugin's layout for its schema; refuses a schema outside the
+/// plugin's window and a fingerprint that differs from that layout's.
+DecodedRecord decode_record(const Plugin& plugin, const Record& record);
+
+/// Builds a record from named values (the inverse of decode_record); unknown or missing names
+/// are errors.
+Record assemble_record(const Plugin& plugin, const Capability& cap, std::uint16_t schema,
+                       std::span<const FieldValue> fields, std::span<const DecodedValue> extra);
+
+}  // namespace capstate::core

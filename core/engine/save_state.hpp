@@ -1,0 +1,21 @@
+// Saving every selected device of a source into one StateFile.
+#pragma once
+
+#include <vector>
+
+#include "backends/device_source.hpp"
+#include "engine/save_engine.hpp"
+#include "registry/registry.hpp"
+#include "statefile/state_file.hpp"
+
+namespace capstate::core {
+
+/// An envelope for a file written now by this build: producer, version, time, uname release.
+Envelope make_envelope();
+
+/// Saves the devices at `addresses` of `source` in that order; throws on the first device
+/// that cannot be saved (all or nothing), naming it.
+StateFile save_state(DeviceSource& source, const std::vector<PciAddress>& addresses,
+                     const Registry& registry, const SaveOptions& options, SaveReport& report);
+
+}  // namespace capstate::core

@@ -1,0 +1,101 @@
+#include "migration/migrate.hpp"
+
+#include <fmt/format.h>
+
+#include "engine/field_codec.hpp"
+#include "engine/layout_text.hpp"
+#include "engine/save_engine.hpp"
+
+namespace capstate::core {
+namespace {
+
+const MigrationStep* find_step(const Plugin& plugin, std::uint16_t from, std::uint16_t to) {
+  for (const MigrationStep& step : plugin.migrations()) {
+    if (step.from == from && step.to == to) {
+      return &step;
+    }
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+void check_record(const Plugin& plugin, const Record& record, std::string_view producer) {
+  const PluginInfo info = plugin.info();
+  if (record.schema_version < info.oldest_schema || record.schema_version > info.current_schema) {
+    throw MigrationError(fmt::format(
+        "plugin '{}' {} reads schema versions {} to {}, but the record for {} 0x{:x} at 0x{:03x} "
+        "(written by {}) has schema {}; {}",
+        info.name, info.version, info.oldest_schema, info.current_schema,
+        to_string(record.capability.kind), record.capability.id, record.capability.offset, producer,
+        record.schema_version,
+        record.schema_version > info.current_schema
+            ? "install a newer plugin, or write the file for this release with 'capstate migrate'"
+            : "the record is older than this plugin still reads; migrate it with an older "
+              "release"));
+  }
+  const Layout* layout = find_layout(plugin, record.schema_version);
+  if (layout == nullptr) {
+    throw MigrationError(fmt::format("plugin '{}' declares no layout for schema {}", info.name,
+                                     record.schema_version));
+  }
+  const std::uint64_t expected = layout_fingerprint(info.name, *layout);
+  if (record.fingerprint != expected) {
+    throw MigrationError(fmt::format(
+        "plugin '{}' schema {}: the record's layout fingerprint 0x{:016x} differs from this "
+        "plugin's 0x{:016x} for the same schema (written by {}); the layout changed without a "
+        "version bump — refusing rather than misreading the registers",
+        info.name, record.schema_version, record.fingerprint, expected, producer));
+  }
+}
+
+MigrationResult migrate_record(const Plugin& plugin, const Record& record, std::uint16_t target,
+                               bool allow_lossy, std::string_view producer) {
+  check_record(plugin, record, producer);
+  const PluginInfo info = plugin.info();
+  if (target < info.oldest_schema || target > info.current_schema) {
+    throw MigrationError(fmt::format("plugin '{}' has no schema {} (it has {} to {})", info.name,
+                                     target, info.oldest_schema, info.current_schema));
+  }
+  MigrationResult result{record, {}};
+  Record& rec = result.record;
+  while (rec.schema_version != target) {
+    const std::uint16_t next =
+        rec.schema_version < target ? rec.schema_version + 1 : rec.schema_version - 1;
+    const MigrationStep* step = find_step(plugin, rec.schema_version, next);
+    if (step == nullptr || step->apply == nullptr) {
+      throw MigrationError(
+          fmt::format("plugin '{}' declares no migration step from schema {} to {}", info.name,
+                      rec.schema_version, next));
+    }
+    if (step->lossy && !allow_lossy) {
+      throw MigrationError(fmt::format(
+          "plugin '{}': going from schema {} to {} loses {}; allow it with --allow-lossy "
+          "(or policy lossy_downgrade = \"allow\")",
+          info.name, rec.schema_version, next, step->loses));
+    }
+    std::vector<std::uint8_t> payload;
+    try {
+      payload = step->apply(rec.payload, rec.capability);
+    } catch (const std::exception& e) {
+      throw MigrationError(fmt::format("plugin '{}' step {} -> {} failed: {}", info.name,
+                                       rec.schema_version, next, e.what()));
+    }
+    const Layout* layout = find_layout(plugin, next);
+    if (layout == nullptr) {
+      throw MigrationError(
+          fmt::format("plugin '{}' declares no layout for schema {}", info.name, next));
+    }
+    (void)unpack_payload(info.name, *layout, payload);  // a buggy step is caught here
+    if (step->lossy) {
+      result.lost.push_back(fmt::format("plugin '{}' schema {} -> {}: {}", info.name,
+                                        rec.schema_version, next, step->loses));
+    }
+    rec.payload = std::move(payload);
+    rec.schema_version = next;
+    rec.fingerprint = layout_fingerprint(info.name, *layout);
+  }
+  return result;
+}
+
+}  // namespace capstate::core

@@ -1,0 +1,98 @@
+#include "restore/apply_plan.hpp"
+
+#include <fmt/format.h>
+
+namespace capstate::core {
+namespace {
+
+std::uint32_t read_back(Device& device, const PlannedWrite& w) {
+  if (w.target == Target::bar) {
+    return device.bars->read32(w.bar, w.offset);
+  }
+  return device.config->read(static_cast<std::uint16_t>(w.offset), w.width);
+}
+
+void do_write(Device& device, const PlannedWrite& w) {
+  if (w.target == Target::bar) {
+    if (!device.bars) {
+      throw AccessError(fmt::format("{}: no BAR access from this source", device.address.str()));
+    }
+    device.bars->write32(w.bar, w.offset, w.value);
+    return;
+  }
+  device.config->write(static_cast<std::uint16_t>(w.offset), w.width, w.value);
+}
+
+}  // namespace
+
+std::string write_text(const PlannedWrite& w) {
+  const std::string where = w.target == Target::bar
+                                ? fmt::format("BAR {} offset 0x{:x}", w.bar, w.offset)
+                                : fmt::format("0x{:03x}", w.offset);
+  return fmt::format("{} {} at {} ({}-bit)", w.plugin, w.name, where, width_bits(w.width));
+}
+
+ApplyResult apply_plan(Device& device, const DevicePlan& plan, bool verify) {
+  ApplyResult result;
+  std::vector<const PlannedWrite*> done;
+  for (std::size_t i = 0; i < plan.writes.size(); ++i) {
+    const PlannedWrite& w = plan.writes[i];
+    if (!w.write) {
+      continue;
+    }
+    try {
+      do_write(device, w);
+    } catch (const std::exception& e) {
+      std::string done_text;
+      for (const PlannedWrite* d : done) {
+        done_text += fmt::format("\n  done:     {} = 0x{:0{}x}", write_text(*d), d->value,
+                                 2 * width_bytes(d->width));
+      }
+      for (std::size_t j = i; j < plan.writes.size(); ++j) {
+        if (plan.writes[j].write) {
+          done_text += fmt::format("\n  not done: {} = 0x{:0{}x}", write_text(plan.writes[j]),
+                                   plan.writes[j].value, 2 * width_bytes(plan.writes[j].width));
+        }
+      }
+      throw RestoreWriteError(fmt::format(
+          "{}: restore stopped: writing {} failed: {}{}\nRestore the undo file to go back to the "
+          "state before this restore",
+          device.address.str(), write_text(w), e.what(), done_text));
+    }
+    done.push_back(&w);
+    ++result.written;
+  }
+  if (!verify) {
+    return result;
+  }
+  // Only the last write of a register decides what it should hold.
+  for (std::size_t i = 0; i < plan.writes.size(); ++i) {
+    const PlannedWrite& w = plan.writes[i];
+    bool later = false;
+    for (std::size_t j = i + 1; j < plan.writes.size() && !later; ++j) {
+      later = plan.writes[j].write && plan.writes[j].target == w.target &&
+              plan.writes[j].bar == w.bar && plan.writes[j].offset == w.offset;
+    }
+    if (!w.write || w.verify == 0 || later) {
+      continue;
+    }
+    const std::uint32_t found = read_back(device, w);
+    ++result.verified;
+    const std::uint32_t verify = w.verify & ~w.w1c;
+    if (((found ^ w.value) & verify) != 0) {
+      result.mismatches.push_back(
+          fmt::format("{}: {} ({}): expected 0x{:0{}x}, found 0x{:0{}x} (verify mask 0x{:0{}x})",
+                      device.address.str(), write_text(w),
+                      w.capability.kind == CapKind::standard
+                          ? fmt::format("standard capability 0x{:02x} at 0x{:03x}", w.capability.id,
+                                        w.capability.offset)
+                          : fmt::format("extended capability 0x{:04x} at 0x{:03x}", w.capability.id,
+                                        w.capability.offset),
+                      w.value & verify, 2 * width_bytes(w.width), found & verify,
+                      2 * width_bytes(w.width), verify, 2 * width_bytes(w.width)));
+    }
+  }
+  return result;
+}
+
+}  // namespace capstate::core

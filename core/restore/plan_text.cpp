@@ -1,0 +1,71 @@
+#include "restore/plan_text.hpp"
+
+#include <fmt/format.h>
+
+#include <nlohmann/json.hpp>
+
+namespace capstate::core {
+namespace {
+
+std::string hex(std::uint32_t v, Width w) {
+  return fmt::format("0x{:0{}x}", v, 2 * width_bytes(w));
+}
+
+std::string where(const PlannedWrite& w) {
+  return w.target == Target::bar ? fmt::format("bar{}+0x{:x}", w.bar, w.offset)
+                                 : fmt::format("0x{:03x}", w.offset);
+}
+
+}  // namespace
+
+std::string plan_to_text(const DevicePlan& plan, bool all) {
+  std::size_t writes = 0;
+  for (const PlannedWrite& w : plan.writes) {
+    writes += w.write ? 1 : 0;
+  }
+  std::string out = fmt::format("{}: {} writes, {} registers already hold the saved value\n",
+                                plan.address.str(), writes, plan.writes.size() - writes);
+  for (const std::string& note : plan.notes) {
+    out += fmt::format("  note: {}\n", note);
+  }
+  for (const PlannedWrite& w : plan.writes) {
+    if (!w.write && !all) {
+      continue;
+    }
+    out += fmt::format("  {} phase {:<3} {:<6} {:<24} {:<11} {:>2}-bit  {} -> {}  (mask {})\n",
+                       w.write ? (w.forced && w.current == w.value ? "!" : "~") : "=", w.phase,
+                       w.plugin, w.name, where(w), width_bits(w.width), hex(w.current, w.width),
+                       hex(w.value, w.width), hex(w.mask, w.width));
+  }
+  return out;
+}
+
+std::string plans_to_json(const std::vector<const DevicePlan*>& plans) {
+  using json = nlohmann::ordered_json;
+  json out = json::array();
+  for (const DevicePlan* plan : plans) {
+    json writes = json::array();
+    for (const PlannedWrite& w : plan->writes) {
+      writes.push_back({{"phase", w.phase},
+                        {"plugin", w.plugin},
+                        {"capability",
+                         {{"kind", std::string(to_string(w.capability.kind))},
+                          {"id", w.capability.id},
+                          {"offset", w.capability.offset}}},
+                        {"register", w.name},
+                        {"target", w.target == Target::bar ? "bar" : "config"},
+                        {"bar", w.bar},
+                        {"offset", w.offset},
+                        {"width", width_bits(w.width)},
+                        {"current", w.current},
+                        {"value", w.value},
+                        {"mask", w.mask},
+                        {"verify", w.verify},
+                        {"write", w.write}});
+    }
+    out.push_back({{"address", plan->address.str()}, {"notes", plan->notes}, {"writes", writes}});
+  }
+  return out.dump(2);
+}
+
+}  // namespace capstate::core

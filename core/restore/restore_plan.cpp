@@ -1,0 +1,206 @@
+#include "restore/restore_plan.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <map>
+#include <tuple>
+
+#include "discovery/discovery.hpp"
+#include "engine/field_codec.hpp"
+#include "engine/save_engine.hpp"
+#include "migration/migrate.hpp"
+#include "registry/plugin_call.hpp"
+#include "restore/identity_check.hpp"
+
+namespace capstate::core {
+namespace {
+
+std::string cap_text(const Capability& cap) {
+  return cap.kind == CapKind::standard
+             ? fmt::format("standard capability 0x{:02x} at 0x{:03x}", cap.id, cap.offset)
+             : fmt::format("extended capability 0x{:04x} at 0x{:03x}", cap.id, cap.offset);
+}
+
+// Records the steps of one capability's restore; reads the device, never writes it.
+class PlanBuilder final : public RestoreSequence {
+ public:
+  PlanBuilder(Device& device, const PluginEntry& entry, const Capability& cap, const Layout& layout,
+              std::span<const SavedField> saved, std::vector<PlannedWrite>& out)
+      : device_(device),
+        entry_(entry),
+        cap_(cap),
+        layout_(layout),
+        saved_(saved),
+        regs_(*device.config, cap),
+        out_(out) {}
+
+  std::uint32_t read_config(std::uint16_t offset, Width width) override {
+    return regs_.read(offset, width);
+  }
+
+  std::uint32_t read_bar(std::uint8_t bar, std::uint64_t offset) override {
+    if (!device_.bars || !device_.bars->has_bar(bar)) {
+      throw AccessError(
+          fmt::format("{}: BAR {} is not accessible from this source", device_.address.str(), bar));
+    }
+    return device_.bars->read32(bar, offset);
+  }
+
+  void write(const WriteRequest& r) override {
+    PlannedWrite w = base(r.name);
+    w.target = r.target;
+    w.bar = r.bar;
+    w.width = r.target == Target::bar ? Width::dword : r.width;
+    w.offset = r.target == Target::config ? cap_.offset + r.offset : r.offset;
+    w.current = r.target == Target::config
+                    ? read_config(static_cast<std::uint16_t>(r.offset), r.width)
+                    : read_bar(r.bar, r.offset);
+    w.desired = r.value & width_mask(w.width);
+    w.mask = width_mask(w.width);
+    w.verify = r.verify;
+    w.forced = r.always;
+    out_.push_back(std::move(w));
+  }
+
+  void fields(bool force) override {
+    for (std::size_t i = 0; i < layout_.fields.size(); ++i) {
+      const Field& f = layout_.fields[i];
+      const SavedField& saved = saved_[i];
+      // Read-only fields (nothing writable) are saved for reference and checks, never written.
+      if (!saved.present || (f.writable & ~f.w1c) == 0 ||
+          !presence_holds(f.presence, cap_, regs_, saved_.first(i))) {
+        continue;
+      }
+      PlannedWrite w = base(std::string(f.name));
+      w.offset = cap_.offset + f.offset;
+      w.width = f.width;
+      w.current = regs_.read(f.offset, f.width);
+      w.mask = f.writable & ~f.w1c;
+      w.w1c = f.w1c;
+      w.desired = saved.value & w.mask;
+      w.verify = f.verify;
+      w.forced = force;
+      if (f.phase != 0) {
+        w.phase = f.phase;
+      }
+      out_.push_back(std::move(w));
+    }
+  }
+
+ private:
+  PlannedWrite base(std::string name) const {
+    PlannedWrite w;
+    w.phase = entry_.restore_phase;
+    w.plugin = entry_.name;
+    w.capability = cap_;
+    w.name = std::move(name);
+    return w;
+  }
+
+  Device& device_;
+  const PluginEntry& entry_;
+  Capability cap_;
+  const Layout& layout_;
+  std::span<const SavedField> saved_;
+  RegisterCache regs_;
+  std::vector<PlannedWrite>& out_;
+};
+
+const Capability& locate(const std::vector<Capability>& found, const Record& record,
+                         const PciAddress& address) {
+  for (const Capability& cap : found) {
+    if (cap.kind == record.capability.kind && cap.id == record.capability.id &&
+        cap.offset == record.capability.offset) {
+      return cap;
+    }
+  }
+  std::string present;
+  for (const Capability& cap : found) {
+    present += (present.empty() ? "" : ", ") + cap_text(cap);
+  }
+  throw RestoreRefused(fmt::format(
+      "{}: the saved {} (plugin '{}') is not on the device (it has: {}); nothing was written. "
+      "Check that the state file was saved from this device",
+      address.str(), cap_text(record.capability), record.plugin,
+      present.empty() ? "no capabilities" : present));
+}
+
+void plan_record(Device& device, const Record& record, const Capability& cap,
+                 const Registry& registry, const RestoreOptions& options, DevicePlan& plan) {
+  const std::string where = device.address.str();
+  const PluginEntry* entry = registry.find(record.plugin);
+  if (entry == nullptr || !entry->plugin) {
+    throw RestoreRefused(fmt::format(
+        "{}: the {} was saved by plugin '{}', which is not loaded; nothing was written. "
+        "See 'capstate plugins' and add its directory with --plugin-dir",
+        where, cap_text(cap), record.plugin));
+  }
+  const Plugin& plugin = *entry->plugin;
+  MigrationResult migrated;
+  try {
+    migrated = migrate_record(plugin, record, entry->current_schema, options.allow_lossy,
+                              options.producer);
+  } catch (const std::exception& e) {
+    throw RestoreRefused(
+        fmt::format("{}: {}: {}; nothing was written", where, cap_text(cap), e.what()));
+  }
+  if (migrated.record.schema_version != record.schema_version) {
+    plan.notes.push_back(fmt::format("{}: plugin '{}' record migrated from schema {} to {}", where,
+                                     entry->name, record.schema_version,
+                                     migrated.record.schema_version));
+  }
+  for (const std::string& lost : migrated.lost) {
+    plan.notes.push_back(where + ": " + lost);
+  }
+  const Layout* layout = find_layout(plugin, migrated.record.schema_version);
+  const UnpackedPayload unpacked = unpack_payload(entry->name, *layout, migrated.record.payload);
+  std::vector<SavedField> saved;
+  for (std::size_t i = 0; i < layout->fields.size(); ++i) {
+    saved.push_back({layout->fields[i].name, unpacked.fields[i].value, unpacked.fields[i].present});
+  }
+  const RestoreContext ctx{cap, saved, unpacked.extra, device.bars != nullptr};
+  PlanBuilder builder(device, *entry, cap, *layout, saved, plan.writes);
+  guarded_call(*entry, where, "planning the restore", [&] {
+    plugin.restore_sequence(ctx, builder);
+    return 0;
+  });
+}
+
+// Walks the writes in execution order so a register written twice (e.g. a field restored in two
+// phases) builds on what the earlier write left, and decides which writes change anything.
+void settle_values(std::vector<PlannedWrite>& writes) {
+  std::map<std::tuple<Target, std::uint8_t, std::uint64_t>, std::uint32_t> holds;
+  for (PlannedWrite& w : writes) {
+    const auto key = std::make_tuple(w.target, w.bar, w.offset);
+    const auto it = holds.find(key);
+    if (it != holds.end()) {
+      w.current = it->second;
+    }
+    w.value = (w.current & ~w.mask & ~w.w1c) | (w.desired & w.mask);
+    w.write = w.forced || ((w.current ^ w.desired) & w.mask) != 0;
+    if (w.write) {
+      holds[key] = (w.value & ~w.w1c) | (w.current & w.w1c);
+    }
+  }
+}
+
+}  // namespace
+
+DevicePlan plan_restore(Device& device, const DeviceSection& saved, const Registry& registry,
+                        const RestoreOptions& options) {
+  DevicePlan plan{device.address, {}, {}};
+  const DeviceIdentity now = read_identity(*device.config);
+  check_identity(device.address, saved.identity, now, options);
+  const DiscoveryResult found = discover(*device.config);
+  for (const Record& record : saved.records) {
+    const Capability& cap = locate(found.capabilities, record, device.address);
+    plan_record(device, record, cap, registry, options, plan);
+  }
+  std::stable_sort(plan.writes.begin(), plan.writes.end(),
+                   [](const PlannedWrite& a, const PlannedWrite& b) { return a.phase < b.phase; });
+  settle_values(plan.writes);
+  return plan;
+}
+
+}  // namespace capstate::core

@@ -1,0 +1,69 @@
+// The write plan of a restore: every register write, in phase order, before anything is written.
+#pragma once
+
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "backends/device_source.hpp"
+#include "capstate/sdk/restore.hpp"
+#include "registry/registry.hpp"
+#include "statefile/state_file.hpp"
+
+namespace capstate::core {
+
+/// How strictly a saved device must match the one restored into.
+enum class IdentityMode {
+  exact,  ///< vendor, device, class and revision
+  ids,    ///< vendor and device
+  none,   ///< no check
+};
+
+/// Choices that shape a restore plan.
+struct RestoreOptions {
+  IdentityMode identity = IdentityMode::exact;  ///< identity strictness
+  bool identity_subsystem = false;              ///< also require subsystem vendor and subsystem IDs
+  bool allow_lossy = false;                     ///< let migration to the current schema drop data
+  std::string producer;  ///< who wrote the file, for messages ("capstate 0.1.0")
+};
+
+/// Thrown when a restore is refused before anything was written.
+class RestoreRefused : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+/// One register write of a plan, with what the device holds now.
+struct PlannedWrite {
+  std::uint16_t phase = 0;         ///< restore phase (lower first)
+  std::string plugin;              ///< plugin that owns the register
+  Capability capability;           ///< the capability it belongs to
+  std::string name;                ///< register name (field or plugin step)
+  Target target = Target::config;  ///< configuration space or BAR memory
+  std::uint8_t bar = 0;            ///< BAR index when target is bar
+  std::uint64_t offset = 0;        ///< absolute config offset, or offset within the BAR
+  Width width = Width::word;       ///< access width
+  std::uint32_t desired = 0;       ///< the saved or requested value of the `mask` bits
+  std::uint32_t mask = 0;          ///< bits the write means to set (others keep their values)
+  std::uint32_t w1c = 0;           ///< write-1-to-clear bits: always written as 0
+  std::uint32_t verify = 0;        ///< bits compared after restore (0: not verified)
+  bool forced = false;             ///< written even when nothing differs (sequence steps)
+  std::uint32_t current = 0;       ///< what the register holds when this write runs
+  std::uint32_t value = 0;         ///< the value written: current outside `mask`, desired inside
+  bool write = false;              ///< whether it is written (differs, or forced)
+};
+
+/// Every write planned for one device, in execution order.
+struct DevicePlan {
+  PciAddress address;                ///< the device
+  std::vector<PlannedWrite> writes;  ///< sorted by phase, stable within a phase
+  std::vector<std::string> notes;    ///< migrations applied, records without BAR access, ...
+};
+
+/// Checks identity, locates each saved capability, migrates each record to its plugin's current
+/// schema and builds the plan for `device`; reads only, writes nothing. Throws RestoreRefused.
+DevicePlan plan_restore(Device& device, const DeviceSection& saved, const Registry& registry,
+                        const RestoreOptions& options);
+
+}  // namespace capstate::core

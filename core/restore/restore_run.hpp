@@ -1,0 +1,28 @@
+// A whole restore: every device of a state file planned first, then written and verified.
+#pragma once
+
+#include <vector>
+
+#include "backends/device_source.hpp"
+#include "restore/apply_plan.hpp"
+#include "restore/restore_plan.hpp"
+
+namespace capstate::core {
+
+/// One device of a restore: the opened device, its plan and what applying it did.
+struct DeviceRestore {
+  Device device;       ///< opened from the source
+  DevicePlan plan;     ///< planned writes
+  ApplyResult result;  ///< filled by apply_restores
+};
+
+/// Plans the sections of `file` whose addresses are in `addresses` (all when empty) against
+/// `source`. Every device is planned before anything is written; any refusal throws.
+std::vector<DeviceRestore> plan_restores(DeviceSource& source, const StateFile& file,
+                                         const std::vector<PciAddress>& addresses,
+                                         const Registry& registry, const RestoreOptions& options);
+
+/// Applies every plan in order (devices in file order); stops at the first failed write.
+void apply_restores(std::vector<DeviceRestore>& restores, bool verify);
+
+}  // namespace capstate::core

@@ -1,0 +1,184 @@
+// encode_state: StateFile -> bytes. The layout is documented in docs/state-file.md.
+#include <limits>
+#include <map>
+#include <set>
+#include <tuple>
+
+#include "statefile/codec.hpp"
+#include "statefile/crc32c.hpp"
+#include "statefile/validation.hpp"
+
+namespace capstate::core {
+
+namespace {
+
+namespace checks = statefile_checks;
+
+constexpr std::string_view kBugHint =
+    "; the state was built wrongly (a bug in capstate or a plugin), so it was not written";
+
+/// Appends little-endian integers to a byte vector and patches them later.
+class ByteWriter {
+ public:
+  std::vector<std::uint8_t>& bytes() { return out_; }
+  std::size_t size() const { return out_.size(); }
+
+  void u8(std::uint8_t v) { out_.push_back(v); }
+  void u16(std::uint16_t v) { put(v, 2); }
+  void u32(std::uint32_t v) { put(v, 4); }
+  void u64(std::uint64_t v) { put(v, 8); }
+  void raw(std::span<const std::uint8_t> b) { out_.insert(out_.end(), b.begin(), b.end()); }
+  /// A u8 length followed by the characters (the caller has checked the length).
+  void name(std::string_view s) {
+    u8(static_cast<std::uint8_t>(s.size()));
+    out_.insert(out_.end(), s.begin(), s.end());
+  }
+  /// Overwrites the `width` bytes at `at` with `v`.
+  void patch(std::size_t at, std::uint64_t v, int width) {
+    for (int i = 0; i < width; ++i) {
+      out_[at + i] = static_cast<std::uint8_t>(v >> (8 * i));
+    }
+  }
+
+ private:
+  void put(std::uint64_t v, int width) {
+    for (int i = 0; i < width; ++i) {
+      out_.push_back(static_cast<std::uint8_t>(v >> (8 * i)));
+    }
+  }
+  std::vector<std::uint8_t> out_;
+};
+
+/// Writes one StateFile, checking as it goes and naming the section and record of any problem.
+class Encoder {
+ public:
+  explicit Encoder(std::string_view target) { where_.file = std::string(target); }
+
+  std::vector<std::uint8_t> run(const StateFile& file) {
+    header(file.envelope, file.devices.size());
+    std::map<PciAddress, std::size_t> seen;
+    for (std::size_t i = 0; i < file.devices.size(); ++i) {
+      const DeviceSection& section = file.devices[i];
+      where_.section_index = i;
+      where_.section_address = section.address;
+      if (auto [it, added] = seen.emplace(section.address, i); !added) {
+        fail("the address is also used by device section " + std::to_string(it->second + 1) +
+             "; a device may appear once");
+      }
+      device(section);
+    }
+    where_.section_index.reset();
+    where_.section_address.reset();
+    where_.record_index.reset();
+    w_.patch(format::kFileLengthOffset, w_.size(), 8);
+    w_.patch(format::kChecksumOffset, state_file_checksum(w_.bytes()), 4);
+    return std::move(w_.bytes());
+  }
+
+ private:
+  [[noreturn]] void fail(const std::string& problem) {
+    throw StateFileError(where_, problem + std::string(kBugHint));
+  }
+  void check(const std::optional<std::string>& problem) {
+    if (problem) {
+      fail(*problem);
+    }
+  }
+  static std::uint32_t as_u32(std::size_t n) { return static_cast<std::uint32_t>(n); }
+
+  void header(const Envelope& env, std::size_t sections) {
+    if (env.envelope_version != kEnvelopeVersion) {
+      fail("envelope version " + std::to_string(env.envelope_version) +
+           " was asked for, but this capstate writes only version " +
+           std::to_string(kEnvelopeVersion));
+    }
+    check(checks::name_problem("the producer name", env.producer_name, true));
+    check(checks::name_problem("the producer version", env.producer_version, true));
+    check(checks::name_problem("the kernel release", env.kernel_release, true));
+    if (sections > std::numeric_limits<std::uint32_t>::max()) {
+      fail("too many device sections");
+    }
+    w_.raw(kStateFileMagic);
+    w_.u16(kEnvelopeVersion);
+    w_.u32(0);  // header length, patched below
+    w_.u64(0);  // total file length, patched at the end
+    w_.u32(0);  // whole-file checksum, computed last with this field still zero
+    w_.u32(as_u32(sections));
+    w_.u64(static_cast<std::uint64_t>(env.created_unix));
+    w_.name(env.producer_name);
+    w_.name(env.producer_version);
+    w_.name(env.kernel_release);
+    w_.patch(format::kHeaderLengthOffset, w_.size(), 4);
+  }
+
+  void device(const DeviceSection& s) {
+    check(checks::address_problem(s.address));
+    check(checks::class_problem(s.identity.class_code));
+    if (s.records.size() > std::numeric_limits<std::uint32_t>::max()) {
+      fail("too many records");
+    }
+    std::size_t start = w_.size();
+    w_.u32(0);  // section length, patched below
+    w_.u32(s.address.domain);
+    w_.u8(s.address.bus);
+    w_.u8(s.address.device);
+    w_.u8(s.address.function);
+    w_.u16(s.identity.vendor_id);
+    w_.u16(s.identity.device_id);
+    w_.u16(s.identity.subsystem_vendor_id);
+    w_.u16(s.identity.subsystem_id);
+    w_.u32(s.identity.class_code);
+    w_.u8(s.identity.revision);
+    w_.u8(s.identity.header_type);
+    w_.u32(as_u32(s.records.size()));
+    std::map<std::tuple<int, int, int>, std::size_t> seen;
+    for (std::size_t r = 0; r < s.records.size(); ++r) {
+      where_.record_index = r;
+      const Capability& cap = s.records[r].capability;
+      auto key = std::make_tuple(static_cast<int>(cap.kind), int{cap.id}, int{cap.offset});
+      if (auto [it, added] = seen.emplace(key, r); !added) {
+        fail(checks::describe(cap) + " was already saved in record " +
+             std::to_string(it->second + 1) + "; each capability instance may be saved once");
+      }
+      record(s.records[r]);
+    }
+    where_.record_index.reset();
+    std::size_t length = w_.size() - start;
+    if (length > std::numeric_limits<std::uint32_t>::max()) {
+      fail("the device section is " + std::to_string(length) + " bytes, more than 4 GiB");
+    }
+    w_.patch(start, length, 4);
+  }
+
+  void record(const Record& r) {
+    check(checks::capability_problem(r.capability));
+    check(checks::name_problem("the plugin name", r.plugin, false));
+    constexpr std::size_t kLimit = std::numeric_limits<std::uint32_t>::max() - 0x1000;
+    if (r.payload.size() > kLimit) {
+      fail("the payload is " + std::to_string(r.payload.size()) + " bytes, more than 4 GiB");
+    }
+    std::size_t start = w_.size();
+    w_.u32(as_u32(format::kMinRecordLength + r.plugin.size() + r.payload.size()));
+    w_.u8(static_cast<std::uint8_t>(r.capability.kind));
+    w_.u16(r.capability.id);
+    w_.u16(r.capability.offset);
+    w_.u8(r.capability.version);
+    w_.name(r.plugin);
+    w_.u16(r.schema_version);
+    w_.u64(r.fingerprint);
+    w_.u32(as_u32(r.payload.size()));
+    w_.raw(r.payload);
+    w_.u32(crc32c(std::span(w_.bytes()).subspan(start)));
+  }
+
+  ByteWriter w_;
+  StateFileLocation where_;
+};
+
+}  // namespace
+
+std::vector<std::uint8_t> encode_state(const StateFile& file, std::string_view target_name) {
+  return Encoder(target_name).run(file);
+}
+
+}  // namespace capstate::core

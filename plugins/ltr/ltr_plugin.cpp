@@ -1,0 +1,28 @@
+// PluginInfo of the ltr plugin; everything else is the data in ltr_layout.hpp.
+#include "ltr_plugin.hpp"
+
+#include "ltr_layout.hpp"
+
+namespace capstate::ltr {
+namespace {
+constexpr std::array<CapabilityId, 1> kHandles{{{CapKind::extended, kCapabilityId}}};
+}  // namespace
+
+PluginInfo LtrPlugin::info() const {
+  return PluginInfo{
+      .name = "ltr",
+      .version = "1.0.0",
+      .summary = "Latency Tolerance Reporting: max snoop and no-snoop latencies",
+      .handles = kHandles,
+      .current_schema = 2,
+      .oldest_schema = 1,
+      .restore_phase = kRestorePhase,
+      .needs_bar_access = false,
+  };
+}
+
+std::span<const Layout> LtrPlugin::layouts() const {
+  return kLayouts;
+}
+
+}  // namespace capstate::ltr

@@ -1,0 +1,17 @@
+// The ltr plugin: LTR maximum latencies, described entirely as data.
+#pragma once
+
+#include "capstate/sdk/plugin.hpp"
+
+namespace capstate::ltr {
+
+/// Saves and restores the Max Snoop / Max No-Snoop Latency registers.
+class LtrPlugin final : public Plugin {
+ public:
+  /// Name "ltr", extended capability 0x0018, schemas 1-2, phase 100.
+  PluginInfo info() const override;
+  /// Schema 1 and schema 2 layouts from ltr_layout.hpp.
+  std::span<const Layout> layouts() const override;
+};
+
+}  // namespace capstate::ltr

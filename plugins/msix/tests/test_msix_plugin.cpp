@@ -1,0 +1,180 @@
+// Tests of the msix plugin: layouts, the vector table through BAR memory, extra-byte codec.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <array>
+#include <vector>
+
+#include "engine/field_codec.hpp"
+#include "engine/layout_text.hpp"
+#include "engine/save_engine.hpp"
+#include "fake_spaces.hpp"
+#include "msix_layout.hpp"
+#include "msix_plugin.hpp"
+#include "registry/metadata_check.hpp"
+#include "registry/plugin_call.hpp"
+
+namespace capstate::msix {
+namespace {
+
+using capstate::testing::FakeBarSpace;
+using capstate::testing::FakeConfigSpace;
+using ::testing::HasSubstr;
+using ::testing::ThrowsMessage;
+
+constexpr Capability kCap{.kind = CapKind::standard, .id = kCapabilityId, .offset = 0x70};
+
+// MSI-X at 0x70: 4 entries (table size field 3), enabled, table in BAR 1 at 0x3000.
+FakeConfigSpace device() {
+  FakeConfigSpace cfg(kConventionalSize, "0000:02:00.0");
+  cfg.set(0x72, Width::word, 0x8003);
+  cfg.set(0x74, Width::dword, 0x00003001);
+  cfg.set(0x78, Width::dword, 0x00003801);  // PBA: not saved
+  return cfg;
+}
+
+FakeBarSpace bars(std::size_t bar1_size = 0x4000) {
+  FakeBarSpace b;
+  b.add(1, bar1_size);
+  for (std::uint32_t i = 0; i < 4 && 0x3000 + 16 * (i + 1) <= bar1_size; ++i) {
+    b.set(1, 0x3000 + 16 * i + 0, 0xfee00000 + i);   // address_lo
+    b.set(1, 0x3000 + 16 * i + 4, 0);                // address_hi
+    b.set(1, 0x3000 + 16 * i + 8, 0x4020 + i);       // data
+    b.set(1, 0x3000 + 16 * i + 12, i == 3 ? 1 : 0);  // vector_control: last one masked
+  }
+  return b;
+}
+
+TEST(MsixLayouts, BothSchemasValidate) {
+  MsixPlugin plugin;
+  for (const Layout& layout : plugin.layouts()) {
+    EXPECT_THAT(core::validate_layout("msix", layout), ::testing::IsEmpty());
+  }
+  EXPECT_EQ(core::metadata_problem(plugin.info(), plugin.layouts()), "");
+  EXPECT_TRUE(plugin.info().needs_bar_access);
+  EXPECT_EQ(kSchema2Fields[0].writable, 0xc000U);  // Enable | Function Mask, not the table size
+  EXPECT_EQ(kSchema2Fields[1].writable, 0U);
+  EXPECT_EQ(kSchema2Fields[1].verify, 0xffffffffU);
+}
+
+TEST(MsixSave, TableSavedThroughBarSpace) {
+  MsixPlugin plugin;
+  FakeConfigSpace cfg = device();
+  FakeBarSpace b = bars();
+  const Record r = core::save_record(plugin, kCap, cfg, &b);
+  std::vector<std::uint8_t> expected{
+      0x03, 0x00, 0x00, 0x00,  // presence bitmap: message_control, table_location
+      0x03, 0x80,              // message_control: enabled, 4 entries
+      0x01, 0x30, 0x00, 0x00,  // table_location: BIR 1, offset 0x3000
+      0x01,                    // table_saved
+      0x04, 0x00,              // entries
+  };
+  for (std::uint8_t i = 0; i < 4; ++i) {
+    const std::array<std::uint8_t, 16> entry{i,
+                                             0x00,
+                                             0xe0,
+                                             0xfe,  // address_lo 0xfee0000i
+                                             0x00,
+                                             0x00,
+                                             0x00,
+                                             0x00,  // address_hi
+                                             static_cast<std::uint8_t>(0x20 + i),
+                                             0x40,
+                                             0x00,
+                                             0x00,  // data 0x402i
+                                             static_cast<std::uint8_t>(i == 3),
+                                             0x00,
+                                             0x00,
+                                             0x00};  // vector_control
+    expected.insert(expected.end(), entry.begin(), entry.end());
+  }
+  EXPECT_EQ(r.payload, expected);
+  EXPECT_EQ(b.reads, 16U);
+  EXPECT_EQ(b.writes, 0U);
+  EXPECT_EQ(cfg.reads_by_width, (std::array<unsigned, 3>{0, 1, 1}));
+}
+
+TEST(MsixSave, NoBarAccessMeansTableNotSaved) {
+  MsixPlugin plugin;
+  FakeConfigSpace cfg = device();
+  const Record r = core::save_record(plugin, kCap, cfg, nullptr);
+  EXPECT_EQ(r.payload, (std::vector<std::uint8_t>{0x03, 0, 0, 0, 0x03, 0x80, 0x01, 0x30, 0, 0,
+                                                  0x00,           // table_saved = 0
+                                                  0x04, 0x00}));  // entries, no table
+}
+
+TEST(MsixSave, MissingBarOrTableBeyondBarMeansNotSaved) {
+  MsixPlugin plugin;
+  FakeConfigSpace cfg = device();
+  FakeBarSpace other;
+  other.add(0, 0x10000);  // the table is in BAR 1, which this source lacks
+  EXPECT_EQ(core::save_record(plugin, kCap, cfg, &other).payload.at(10), 0x00);
+  FakeBarSpace small = bars(0x3030);  // 4 entries need 0x3000..0x303f
+  EXPECT_EQ(core::save_record(plugin, kCap, cfg, &small).payload.size(), 13U);
+  EXPECT_EQ(small.reads, 0U);
+  FakeBarSpace exact = bars(0x3040);
+  EXPECT_EQ(core::save_record(plugin, kCap, cfg, &exact).payload.size(), 13U + 64U);
+}
+
+TEST(MsixExtra, DecodeNamesAndRoundTrip) {
+  MsixPlugin plugin;
+  FakeConfigSpace cfg = device();
+  FakeBarSpace b = bars();
+  const Record r = core::save_record(plugin, kCap, cfg, &b);
+  const core::DecodedRecord d = core::decode_record(plugin, r);
+  ASSERT_EQ(d.extra.size(), 2U + 16U);
+  EXPECT_EQ(d.extra[0], (DecodedValue{"table_saved", 1, 8}));
+  EXPECT_EQ(d.extra[1], (DecodedValue{"entries", 4, 16}));
+  EXPECT_EQ(d.extra[2], (DecodedValue{"vector[0].address_lo", 0xfee00000, 32}));
+  EXPECT_EQ(d.extra[16], (DecodedValue{"vector[3].data", 0x4023, 32}));
+  EXPECT_EQ(d.extra[17], (DecodedValue{"vector[3].vector_control", 1, 32}));
+  EXPECT_EQ(core::assemble_record(plugin, kCap, 2, d.fields, d.extra), r);
+  const Record unsaved = core::save_record(plugin, kCap, cfg, nullptr);
+  const core::DecodedRecord du = core::decode_record(plugin, unsaved);
+  EXPECT_EQ(du.extra, (std::vector<DecodedValue>{{"table_saved", 0, 8}, {"entries", 4, 16}}));
+  EXPECT_EQ(core::assemble_record(plugin, kCap, 2, du.fields, du.extra), unsaved);
+}
+
+TEST(MsixExtra, MalformedBytes) {
+  MsixPlugin plugin;
+  auto decode = [&](std::vector<std::uint8_t> bytes) {
+    return [&plugin, bytes] { plugin.decode_extra(2, bytes); };
+  };
+  using E = std::invalid_argument;
+  EXPECT_THAT(decode({0x01, 0x04}), ThrowsMessage<E>(HasSubstr("2 bytes, need at least 3")));
+  EXPECT_THAT(decode({0x02, 0x04, 0x00}), ThrowsMessage<E>(HasSubstr("table_saved is 2")));
+  EXPECT_THAT(decode({0x00, 0x00, 0x00}), ThrowsMessage<E>(HasSubstr("entries is 0")));
+  EXPECT_THAT(decode({0x00, 0x01, 0x08}), ThrowsMessage<E>(HasSubstr("entries is 2049")));
+  EXPECT_THAT(decode({0x00, 0x04, 0x00, 0x00}),
+              ThrowsMessage<E>(HasSubstr("4 bytes, expected 3 for table_saved=0 and entries=4")));
+  EXPECT_THAT(decode({0x01, 0x01, 0x00, 0x00}),
+              ThrowsMessage<E>(HasSubstr("4 bytes, expected 19 for table_saved=1")));
+  EXPECT_THAT([&] { plugin.decode_extra(1, std::vector<std::uint8_t>{0x00}); },
+              ThrowsMessage<E>(HasSubstr("schema 1 has no extra bytes")));
+}
+
+TEST(MsixExtra, EncodeErrors) {
+  MsixPlugin plugin;
+  using E = std::invalid_argument;
+  const std::vector<DecodedValue> no_entries{{"table_saved", 0, 8}};
+  EXPECT_THAT([&] { plugin.encode_extra(2, no_entries); },
+              ThrowsMessage<E>(HasSubstr("value 'entries' is missing")));
+  const std::vector<DecodedValue> missing_vector{{"table_saved", 1, 8}, {"entries", 1, 16}};
+  EXPECT_THAT([&] { plugin.encode_extra(2, missing_vector); },
+              ThrowsMessage<E>(HasSubstr("value 'vector[0].address_lo' is missing")));
+  const std::vector<DecodedValue> unknown{
+      {"table_saved", 0, 8}, {"entries", 1, 16}, {"vector[0].data", 5, 32}};
+  EXPECT_THAT([&] { plugin.encode_extra(2, unknown); },
+              ThrowsMessage<E>(HasSubstr("unknown value 'vector[0].data' (table_saved=0")));
+  const std::vector<DecodedValue> big{{"table_saved", 2, 8}, {"entries", 1, 16}};
+  EXPECT_THAT([&] { plugin.encode_extra(2, big); },
+              ThrowsMessage<E>(HasSubstr("value 2 of 'table_saved' is larger than 1")));
+  // Through the engine the plugin's exception names the plugin.
+  const std::vector<core::FieldValue> fields{{"message_control", 0x8003, true, Width::word},
+                                             {"table_location", 0x3001, true, Width::dword}};
+  EXPECT_THAT([&] { core::assemble_record(plugin, kCap, 2, fields, no_entries); },
+              ThrowsMessage<core::PluginFailure>(HasSubstr("plugin 'msix' failed while encoding")));
+}
+
+}  // namespace
+}  // namespace capstate::msix

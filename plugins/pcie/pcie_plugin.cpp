@@ -1,0 +1,28 @@
+// PluginInfo of the pcie plugin; everything else is the data in pcie_layout.hpp.
+#include "pcie_plugin.hpp"
+
+#include "pcie_layout.hpp"
+
+namespace capstate::pcie {
+namespace {
+constexpr std::array<CapabilityId, 1> kHandles{{{CapKind::standard, kCapabilityId}}};
+}  // namespace
+
+PluginInfo PciePlugin::info() const {
+  return PluginInfo{
+      .name = "pcie",
+      .version = "1.0.0",
+      .summary = "PCI Express capability: device, link, slot and root control registers",
+      .handles = kHandles,
+      .current_schema = 2,
+      .oldest_schema = 1,
+      .restore_phase = kRestorePhase,
+      .needs_bar_access = false,
+  };
+}
+
+std::span<const Layout> PciePlugin::layouts() const {
+  return kLayouts;
+}
+
+}  // namespace capstate::pcie

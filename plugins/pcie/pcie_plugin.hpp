@@ -1,0 +1,17 @@
+// The pcie plugin: PCI Express capability control registers, all described as data.
+#pragma once
+
+#include "capstate/sdk/plugin.hpp"
+
+namespace capstate::pcie {
+
+/// Saves and restores the control registers of the PCI Express capability.
+class PciePlugin final : public Plugin {
+ public:
+  /// Name "pcie", standard capability 0x10, schemas 1-2, phase 200.
+  PluginInfo info() const override;
+  /// Schema 1 and schema 2 layouts from pcie_layout.hpp.
+  std::span<const Layout> layouts() const override;
+};
+
+}  // namespace capstate::pcie

@@ -1,0 +1,55 @@
+// What a plugin's own restore sequence can do: ask for writes around the engine's field writes.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+
+#include "capstate/sdk/access.hpp"
+#include "capstate/sdk/capability.hpp"
+#include "capstate/sdk/layout.hpp"
+
+namespace capstate {
+
+/// Where a requested write goes.
+enum class Target : std::uint8_t {
+  config,  ///< configuration space, offset relative to the capability start
+  bar,     ///< BAR memory, offset within the BAR
+};
+
+/// One write a plugin's restore sequence asks for (beyond the layout's fields).
+struct WriteRequest {
+  std::string name;                ///< register name shown in the plan (e.g. "vector[3].data")
+  Target target = Target::config;  ///< configuration space or BAR memory
+  std::uint8_t bar = 0;            ///< BAR index when target is bar
+  std::uint64_t offset = 0;        ///< from the capability start (config) or BAR start (bar)
+  Width width = Width::dword;      ///< access width (BAR writes are always 32-bit)
+  std::uint32_t value = 0;         ///< value to write
+  std::uint32_t verify = 0;        ///< bits compared after restore; 0 for transient steps
+  bool always = false;             ///< write even when the device already holds `value`
+};
+
+/// The saved state handed to a plugin's restore sequence (already migrated to the current schema).
+struct RestoreContext {
+  const Capability& capability;         ///< the capability on the device being restored
+  std::span<const SavedField> fields;   ///< saved field values of the current layout
+  std::span<const std::uint8_t> extra;  ///< plugin-coded bytes saved after the fields
+  bool has_bar_access = false;          ///< whether the target device's BAR memory is reachable
+};
+
+/// Builds one capability's restore steps in order; nothing is written while a plan is built.
+class RestoreSequence {
+ public:
+  virtual ~RestoreSequence() = default;
+
+  /// Current value of a register of the capability (read from the device once, then cached).
+  virtual std::uint32_t read_config(std::uint16_t offset, Width width) = 0;
+  /// Current value of a BAR dword.
+  virtual std::uint32_t read_bar(std::uint8_t bar, std::uint64_t offset) = 0;
+  /// Appends a write the plugin needs (skipped when unchanged unless `always`).
+  virtual void write(const WriteRequest& request) = 0;
+  /// Appends the layout's field writes (masked, only differing ones unless `force`).
+  virtual void fields(bool force) = 0;
+};
+
+}  // namespace capstate

@@ -1,0 +1,81 @@
+// plugin_search_path(): --plugin-dir, CAPSTATE_PLUGIN_PATH, policy dirs, then the default.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <stdlib.h>
+
+#include <optional>
+#include <string>
+
+#include "registry/registry.hpp"
+
+namespace fs = std::filesystem;
+using ::testing::ElementsAre;
+
+namespace capstate::core {
+namespace {
+
+// Sets CAPSTATE_PLUGIN_PATH for one test and puts back what was there.
+class PluginPathEnv {
+ public:
+  explicit PluginPathEnv(const char* value) {
+    if (const char* old = std::getenv("CAPSTATE_PLUGIN_PATH")) {
+      old_ = old;
+    }
+    if (value != nullptr) {
+      ::setenv("CAPSTATE_PLUGIN_PATH", value, 1);
+    } else {
+      ::unsetenv("CAPSTATE_PLUGIN_PATH");
+    }
+  }
+  ~PluginPathEnv() {
+    if (old_) {
+      ::setenv("CAPSTATE_PLUGIN_PATH", old_->c_str(), 1);
+    } else {
+      ::unsetenv("CAPSTATE_PLUGIN_PATH");
+    }
+  }
+
+ private:
+  std::optional<std::string> old_;
+};
+
+// What the last element must be for a test binary in build/tests/.
+fs::path expected_default() {
+  const fs::path build_tree = fs::path(CAPSTATE_BINARY_DIR) / "lib" / "capstate" / "plugins";
+  return fs::is_directory(build_tree) ? build_tree.lexically_normal()
+                                      : fs::path(CAPSTATE_TEST_INSTALL_PLUGIN_DIR);
+}
+
+TEST(PluginSearchPath, OrderIsCliEnvPolicyDefault) {
+  PluginPathEnv env("/env/one::/env/two:");
+  const auto path = plugin_search_path({"/cli/a", "/cli/b/"}, {"/policy/p"});
+  EXPECT_THAT(path, ElementsAre(fs::path("/cli/a"), fs::path("/cli/b"), fs::path("/env/one"),
+                                fs::path("/env/two"), fs::path("/policy/p"), expected_default()));
+}
+
+TEST(PluginSearchPath, DuplicatesKeepTheirFirstPlace) {
+  PluginPathEnv env("/p:/a/../c:/x");
+  const auto path = plugin_search_path({"/x", "/c"}, {"/p/", "/y", "/x"});
+  EXPECT_THAT(path, ElementsAre(fs::path("/x"), fs::path("/c"), fs::path("/p"), fs::path("/y"),
+                                expected_default()));
+}
+
+TEST(PluginSearchPath, NothingGivenIsJustTheDefault) {
+  PluginPathEnv env(nullptr);
+  EXPECT_THAT(plugin_search_path({}, {}), ElementsAre(expected_default()));
+  PluginPathEnv empty("");
+  EXPECT_THAT(plugin_search_path({""}, {}), ElementsAre(expected_default()));
+}
+
+TEST(PluginSearchPath, DefaultIsTheBuildTreeWhenItExists) {
+  // The test binary lives in build/tests/, so <exe dir>/../lib/capstate/plugins is build/lib/...
+  const fs::path build_tree = fs::path(CAPSTATE_BINARY_DIR) / "lib" / "capstate" / "plugins";
+  if (!fs::is_directory(build_tree)) {
+    GTEST_SKIP() << "no in-tree plugins built in " << build_tree;
+  }
+  PluginPathEnv env(nullptr);
+  EXPECT_EQ(plugin_search_path({}, {}).back(), build_tree.lexically_normal());
+}
+
+}  // namespace
+}  // namespace capstate::core

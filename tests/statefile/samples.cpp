@@ -1,0 +1,115 @@
+#include "samples.hpp"
+
+#include <stdlib.h>
+
+#include <algorithm>
+#include <fstream>
+#include <iterator>
+#include <sstream>
+#include <stdexcept>
+
+#include "statefile/crc32c.hpp"
+
+namespace capstate::test {
+
+core::StateFile sample_state(std::size_t devices, std::size_t records, std::size_t payload_size) {
+  core::StateFile f;
+  f.envelope.producer_name = "capstate";
+  f.envelope.producer_version = "0.1.0";
+  f.envelope.created_unix = 1700000000;
+  f.envelope.kernel_release = "6.1.0-18-amd64";
+  for (std::size_t d = 0; d < devices; ++d) {
+    core::DeviceSection s;
+    s.address = {0, static_cast<std::uint8_t>(d + 1), 0, static_cast<std::uint8_t>(d % 8)};
+    s.identity = {0x8086, static_cast<std::uint16_t>(0x1500 + d), 0x17aa, 0x2233, 0x020000, 0x03,
+                  0};
+    for (std::size_t r = 0; r < records; ++r) {
+      Record rec;
+      bool extended = r % 2 == 1;
+      rec.capability = {extended ? CapKind::extended : CapKind::standard,
+                        static_cast<std::uint16_t>(extended ? 0x18 : 0x10 + r),
+                        static_cast<std::uint16_t>(extended ? 0x100 + 0x10 * r : 0x40 + 0x10 * r),
+                        static_cast<std::uint8_t>(extended ? 1 : 0)};
+      rec.plugin = extended ? "ltr" : "pcie";
+      rec.schema_version = static_cast<std::uint16_t>(1 + r);
+      rec.fingerprint = 0x1122334455667788ULL + d * 0x100 + r;
+      for (std::size_t i = 0; i < payload_size; ++i) {
+        rec.payload.push_back(static_cast<std::uint8_t>(i * 7 + d + r));
+      }
+      s.records.push_back(rec);
+    }
+    f.devices.push_back(s);
+  }
+  return f;
+}
+
+Layout layout_of(const core::StateFile& file) {
+  Layout out;
+  const core::Envelope& e = file.envelope;
+  out.header_length =
+      0x26 + 3 + e.producer_name.size() + e.producer_version.size() + e.kernel_release.size();
+  std::size_t pos = out.header_length;
+  for (std::size_t s = 0; s < file.devices.size(); ++s) {
+    out.section_begin.push_back(pos);
+    pos += 29;
+    for (std::size_t r = 0; r < file.devices[s].records.size(); ++r) {
+      const Record& rec = file.devices[s].records[r];
+      std::size_t length = 29 + rec.plugin.size() + rec.payload.size();
+      out.records.push_back({s, r, pos, pos + length});
+      pos += length;
+    }
+  }
+  return out;
+}
+
+void put_le(std::vector<std::uint8_t>& bytes, std::size_t at, std::uint64_t value, int width) {
+  for (int i = 0; i < width; ++i) {
+    bytes.at(at + i) = static_cast<std::uint8_t>(value >> (8 * i));
+  }
+}
+
+void reseal_record(std::vector<std::uint8_t>& bytes, std::size_t begin, std::size_t end) {
+  std::uint32_t crc = core::crc32c(std::span(bytes).subspan(begin, end - begin - 4));
+  put_le(bytes, end - 4, crc, 4);
+  reseal_file(bytes);
+}
+
+void reseal_file(std::vector<std::uint8_t>& bytes) {
+  put_le(bytes, 0x16, core::state_file_checksum(bytes), 4);
+}
+
+TempDir::TempDir() {
+  std::string pattern = (std::filesystem::temp_directory_path() / "capstate-sf-XXXXXX").string();
+  if (::mkdtemp(pattern.data()) == nullptr) {
+    throw std::runtime_error("mkdtemp failed");
+  }
+  path_ = pattern;
+}
+
+TempDir::~TempDir() {
+  std::error_code ec;
+  std::filesystem::permissions(path_, std::filesystem::perms::owner_all,
+                               std::filesystem::perm_options::add, ec);
+  std::filesystem::remove_all(path_, ec);
+}
+
+std::vector<std::string> TempDir::entries() const {
+  std::vector<std::string> names;
+  for (const auto& entry : std::filesystem::directory_iterator(path_)) {
+    names.push_back(entry.path().filename().string());
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+void write_plain(const std::filesystem::path& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary);
+  out << text;
+}
+
+std::string read_plain(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+}  // namespace capstate::test
