@@ -86,7 +86,14 @@ MigrationResult migrate_record(const Plugin& plugin, const Record& record, std::
       throw MigrationError(
           fmt::format("plugin '{}' declares no layout for schema {}", info.name, next));
     }
-    (void)unpack_payload(info.name, *layout, payload);  // a buggy step is caught here
+    try {
+      (void)unpack_payload(info.name, *layout, payload);  // a buggy step is caught here
+    } catch (const PayloadError& e) {
+      throw MigrationError(fmt::format(
+          "plugin '{}' step {} -> {} produced a payload that does not fit schema {}: {}; the "
+          "plugin's migration step is broken, report it to the plugin's authors",
+          info.name, rec.schema_version, next, next, e.what()));
+    }
     if (step->lossy) {
       result.lost.push_back(fmt::format("plugin '{}' schema {} -> {}: {}", info.name,
                                         rec.schema_version, next, step->loses));

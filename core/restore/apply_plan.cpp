@@ -12,6 +12,10 @@ std::uint32_t read_back(Device& device, const PlannedWrite& w) {
   return device.config->read(static_cast<std::uint16_t>(w.offset), w.width);
 }
 
+bool same_register(const PlannedWrite& a, const PlannedWrite& b) {
+  return a.target == b.target && a.bar == b.bar && a.offset == b.offset;
+}
+
 void do_write(Device& device, const PlannedWrite& w) {
   if (w.target == Target::bar) {
     if (!device.bars) {
@@ -65,20 +69,31 @@ ApplyResult apply_plan(Device& device, const DevicePlan& plan, bool verify) {
   if (!verify) {
     return result;
   }
-  // Only the last write of a register decides what it should hold.
+  // Only the last write of a register decides what it should hold; it is compared under the
+  // verify masks of every write to that register (one restored in two phases has two).
   for (std::size_t i = 0; i < plan.writes.size(); ++i) {
     const PlannedWrite& w = plan.writes[i];
+    if (!w.write) {
+      continue;
+    }
     bool later = false;
     for (std::size_t j = i + 1; j < plan.writes.size() && !later; ++j) {
-      later = plan.writes[j].write && plan.writes[j].target == w.target &&
-              plan.writes[j].bar == w.bar && plan.writes[j].offset == w.offset;
+      later = plan.writes[j].write && same_register(plan.writes[j], w);
     }
-    if (!w.write || w.verify == 0 || later) {
+    std::uint32_t verify_bits = 0;
+    std::uint32_t w1c_bits = 0;
+    for (std::size_t j = 0; j <= i && !later; ++j) {
+      if (plan.writes[j].write && same_register(plan.writes[j], w)) {
+        verify_bits |= plan.writes[j].verify;
+        w1c_bits |= plan.writes[j].w1c;
+      }
+    }
+    if (later || verify_bits == 0) {
       continue;
     }
     const std::uint32_t found = read_back(device, w);
     ++result.verified;
-    const std::uint32_t verify = w.verify & ~w.w1c;
+    const std::uint32_t verify = verify_bits & ~w1c_bits;
     if (((found ^ w.value) & verify) != 0) {
       result.mismatches.push_back(
           fmt::format("{}: {} ({}): expected 0x{:0{}x}, found 0x{:0{}x} (verify mask 0x{:0{}x})",

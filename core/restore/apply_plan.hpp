@@ -23,7 +23,7 @@ class RestoreWriteError : public std::runtime_error {
 };
 
 /// Writes every planned write marked `write`, in order, then (when `verify`) reads each written
-/// register back and compares it under its verify mask.
+/// register back once and compares it under the verify masks of all its writes.
 ApplyResult apply_plan(Device& device, const DevicePlan& plan, bool verify);
 
 /// "plugin register at 0x088 (16-bit)" for messages.

@@ -26,7 +26,8 @@ void check_identity(const PciAddress& address, const DeviceIdentity& saved,
   if (!same) {
     throw RestoreRefused(fmt::format(
         "{}: the saved state belongs to another device: saved {}, found {}; nothing was written. "
-        "Select the right device with -s, or relax policy identity (\"ids\" or \"none\")",
+        "Select the right device with -s, or relax the check with --identity ids or --identity "
+        "none",
         address.str(), identity_text(saved), identity_text(now)));
   }
 }

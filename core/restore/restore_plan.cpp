@@ -154,7 +154,13 @@ void plan_record(Device& device, const Record& record, const Capability& cap,
     plan.notes.push_back(where + ": " + lost);
   }
   const Layout* layout = find_layout(plugin, migrated.record.schema_version);
-  const UnpackedPayload unpacked = unpack_payload(entry->name, *layout, migrated.record.payload);
+  UnpackedPayload unpacked;
+  try {
+    unpacked = unpack_payload(entry->name, *layout, migrated.record.payload);
+  } catch (const PayloadError& e) {
+    throw RestoreRefused(
+        fmt::format("{}: {}: {}; nothing was written", where, cap_text(cap), e.what()));
+  }
   std::vector<SavedField> saved;
   for (std::size_t i = 0; i < layout->fields.size(); ++i) {
     saved.push_back({layout->fields[i].name, unpacked.fields[i].value, unpacked.fields[i].present});

@@ -114,6 +114,7 @@ void read_values(TableReader& parent, const toml::table* values, const std::stri
 RecordView read_record(const toml::table& t, const std::string& source, const std::string& path) {
   TableReader r(t, source, path);
   RecordView view;
+  view.origin = fmt::format("{}:{}:{}", source, t.source().begin.line, t.source().begin.column);
   Record& rec = view.record;
   const std::string kind = r.string("kind");
   if (kind != "standard" && kind != "extended") {

@@ -11,7 +11,7 @@ namespace capstate::core {
 namespace {
 
 RecordView view_record(const Record& record, const Registry& registry) {
-  RecordView view{record, false, {}, {}, {}};
+  RecordView view{record, false, {}, {}, {}, {}};
   const PluginEntry* entry = registry.find(record.plugin);
   if (entry == nullptr || !entry->plugin) {
     view.decode_error = fmt::format("no plugin named '{}' is loaded", record.plugin);
@@ -53,8 +53,14 @@ Record unview_record(const RecordView& view, const Registry& registry, const std
       }
     }
   }
-  Record record = assemble_record(*entry->plugin, view.record.capability,
-                                  view.record.schema_version, fields, view.extra);
+  Record record;
+  try {
+    record = assemble_record(*entry->plugin, view.record.capability, view.record.schema_version,
+                             fields, view.extra);
+  } catch (const std::exception& e) {
+    // The plugin's message names the field but not where the record is; add that.
+    throw std::runtime_error(fmt::format("{}: {}", where, e.what()));
+  }
   if (record.fingerprint != view.record.fingerprint) {
     throw std::runtime_error(fmt::format(
         "{}: fingerprint 0x{:016x} in the text differs from 0x{:016x} of plugin '{}' schema {}; "
@@ -84,9 +90,11 @@ StateFile unview_state(const StateView& view, const Registry& registry) {
   for (const DeviceView& device : view.devices) {
     DeviceSection section{device.address, device.identity, {}};
     for (std::size_t i = 0; i < device.records.size(); ++i) {
-      const std::string where = fmt::format("device {} record {} ({})", device.address.str(), i + 1,
-                                            device.records[i].record.plugin);
-      section.records.push_back(unview_record(device.records[i], registry, where));
+      const RecordView& r = device.records[i];
+      const std::string where =
+          fmt::format("{}device {} record {} ({})", r.origin.empty() ? "" : r.origin + ": ",
+                      device.address.str(), i + 1, r.record.plugin);
+      section.records.push_back(unview_record(r, registry, where));
     }
     file.devices.push_back(std::move(section));
   }

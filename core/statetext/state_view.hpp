@@ -19,6 +19,7 @@ struct RecordView {
   std::vector<FieldValue> fields;   ///< fields in layout order (absent ones marked so)
   std::vector<DecodedValue> extra;  ///< plugin-coded values
   std::string decode_error;         ///< why it could not be decoded (empty when decoded)
+  std::string origin;  ///< "file:line:column" of the record in the text it was read from, or ""
 };
 
 /// A device section with decoded records.

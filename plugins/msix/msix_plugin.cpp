@@ -216,6 +216,16 @@ void MsixPlugin::restore_sequence(const RestoreContext& ctx, RestoreSequence& se
         std::to_string((control_now & kTableSizeMask) + 1) + " entries now, " +
         std::to_string(entries) + " saved); refusing to write the table");
   }
+  const auto bir = static_cast<std::uint8_t>(location & kBirMask);
+  const std::uint64_t table = location & ~kBirMask;
+  bool table_differs = false;
+  for (std::uint32_t i = 0; i < entries * 4 && !table_differs; ++i) {
+    table_differs = seq.read_bar(bir, table + 4 * i) != get_le(ctx.extra, kHeaderBytes + 4 * i, 4);
+  }
+  if (!table_differs) {
+    seq.fields(false);  // the table is intact: no masking sequence needed
+    return;
+  }
   // Function Mask first, so no vector fires while its address and data are half written.
   seq.write({.name = "message_control (mask all)",
              .offset = 0x02,
@@ -223,8 +233,6 @@ void MsixPlugin::restore_sequence(const RestoreContext& ctx, RestoreSequence& se
              .value = control_now | kEnable | kMaskAll,
              .verify = 0,
              .always = true});
-  const auto bir = static_cast<std::uint8_t>(location & kBirMask);
-  const std::uint64_t table = location & ~kBirMask;
   for (std::uint32_t i = 0; i < entries; ++i) {
     for (std::size_t w = 0; w < kEntryWords.size(); ++w) {
       const std::size_t at = kHeaderBytes + i * kEntryBytes + 4 * w;
