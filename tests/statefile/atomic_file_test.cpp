@@ -3,6 +3,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <sys/stat.h>
+#include <unistd.h>
+#include <cstdio>
 
 #include "samples.hpp"
 #include "statefile/state_file_io.hpp"
@@ -108,14 +110,25 @@ TEST(AtomicWrite, RefusesToReplaceADirectory) {
 }
 
 TEST(AtomicWrite, UnwritableDirectoryLeavesNothing) {
-  if (::geteuid() == 0) {
-    GTEST_SKIP() << "root may write anywhere";
-  }
   test::TempDir dir;
   std::filesystem::path target = dir.path() / "state.cst";
   write_plain(target, "old");
   ASSERT_EQ(::chmod(dir.path().c_str(), 0555), 0);
-  EXPECT_THROW(write_file_atomically(target, std::string("new")), FileError);
+  // In a child process: root first drops to "nobody", since root may write anywhere.
+  EXPECT_EXIT(
+      {
+        if (::geteuid() == 0 && (::setgid(65534) != 0 || ::setuid(65534) != 0)) {
+          std::_Exit(3);
+        }
+        try {
+          write_file_atomically(target, std::string("new"));
+        } catch (const FileError& e) {
+          std::fprintf(stderr, "%s\n", e.what());
+          std::_Exit(0);
+        }
+        std::_Exit(2);
+      },
+      ::testing::ExitedWithCode(0), "state\\.cst.*Permission denied");
   ::chmod(dir.path().c_str(), 0755);
   EXPECT_EQ(read_plain(target), "old");
   EXPECT_THAT(dir.entries(), ElementsAre("state.cst"));
