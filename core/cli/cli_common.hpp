@@ -66,5 +66,7 @@ Verb add_inspect_verb(CLI::App& app, GlobalOptions& globals);
 Verb add_assemble_verb(CLI::App& app, GlobalOptions& globals);
 Verb add_restore_verb(CLI::App& app, GlobalOptions& globals);
 Verb add_diff_verb(CLI::App& app, GlobalOptions& globals);
+Verb add_migrate_verb(CLI::App& app, GlobalOptions& globals);
+Verb add_abi_verb(CLI::App& app, GlobalOptions& globals);
 
 }  // namespace capstate::cli

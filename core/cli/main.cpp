@@ -47,7 +47,8 @@ int main(int argc, char** argv) {
   std::vector<Verb> verbs{add_list_verb(app, globals),    add_discover_verb(app, globals),
                           add_plugins_verb(app, globals), add_save_verb(app, globals),
                           add_inspect_verb(app, globals), add_assemble_verb(app, globals),
-                          add_restore_verb(app, globals), add_diff_verb(app, globals)};
+                          add_restore_verb(app, globals), add_diff_verb(app, globals),
+                          add_migrate_verb(app, globals), add_abi_verb(app, globals)};
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

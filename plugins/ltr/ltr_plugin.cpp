@@ -2,6 +2,7 @@
 #include "ltr_plugin.hpp"
 
 #include "ltr_layout.hpp"
+#include "ltr_migrations.hpp"
 
 namespace capstate::ltr {
 namespace {
@@ -23,6 +24,10 @@ PluginInfo LtrPlugin::info() const {
 
 std::span<const Layout> LtrPlugin::layouts() const {
   return kLayouts;
+}
+
+std::span<const MigrationStep> LtrPlugin::migrations() const {
+  return migration_steps();
 }
 
 }  // namespace capstate::ltr

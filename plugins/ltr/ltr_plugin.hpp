@@ -12,6 +12,8 @@ class LtrPlugin final : public Plugin {
   PluginInfo info() const override;
   /// Schema 1 and schema 2 layouts from ltr_layout.hpp.
   std::span<const Layout> layouts() const override;
+  /// Steps between schemas 1 and 2 from ltr_migrations.hpp.
+  std::span<const MigrationStep> migrations() const override;
 };
 
 }  // namespace capstate::ltr

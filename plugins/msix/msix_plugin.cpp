@@ -8,6 +8,7 @@
 #include <string>
 
 #include "msix_layout.hpp"
+#include "msix_migrations.hpp"
 
 namespace capstate::msix {
 namespace {
@@ -75,6 +76,10 @@ PluginInfo MsixPlugin::info() const {
 
 std::span<const Layout> MsixPlugin::layouts() const {
   return kLayouts;
+}
+
+std::span<const MigrationStep> MsixPlugin::migrations() const {
+  return migration_steps();
 }
 
 std::vector<std::uint8_t> MsixPlugin::save_extra(const SaveContext& ctx) const {

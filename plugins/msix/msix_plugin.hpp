@@ -12,6 +12,8 @@ class MsixPlugin final : public Plugin {
   PluginInfo info() const override;
   /// Schema 1 and schema 2 layouts from msix_layout.hpp.
   std::span<const Layout> layouts() const override;
+  /// Steps between schemas 1 and 2 from msix_migrations.hpp.
+  std::span<const MigrationStep> migrations() const override;
   /// Schema 2 extra bytes: table_saved, entries and, when the table is reachable, the table.
   std::vector<std::uint8_t> save_extra(const SaveContext& ctx) const override;
   /// Named values of the extra bytes; throws std::invalid_argument on malformed bytes.

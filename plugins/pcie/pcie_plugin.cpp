@@ -2,6 +2,7 @@
 #include "pcie_plugin.hpp"
 
 #include "pcie_layout.hpp"
+#include "pcie_migrations.hpp"
 
 namespace capstate::pcie {
 namespace {
@@ -23,6 +24,10 @@ PluginInfo PciePlugin::info() const {
 
 std::span<const Layout> PciePlugin::layouts() const {
   return kLayouts;
+}
+
+std::span<const MigrationStep> PciePlugin::migrations() const {
+  return migration_steps();
 }
 
 }  // namespace capstate::pcie
