@@ -12,3 +12,24 @@ function(capstate_add_plugin name)
   install(TARGETS capstate-plugin-${name} LIBRARY DESTINATION ${CAPSTATE_PLUGIN_INSTALL_DIR}
           COMPONENT runtime)
 endfunction()
+
+# capstate_add_project_plugin(NAME SOURCES src... TESTS test_src...): an in-tree plugin folder.
+# Its code becomes an OBJECT library capstate_<name>_impl (tests link it and call the class
+# directly); the module is that code plus export.cpp, the only file holding CAPSTATE_PLUGIN().
+function(capstate_add_project_plugin name)
+  cmake_parse_arguments(arg "" "" "SOURCES;TESTS" ${ARGN})
+  add_library(capstate_${name}_impl OBJECT ${arg_SOURCES})
+  target_link_libraries(capstate_${name}_impl PUBLIC capstate::sdk)
+  target_include_directories(capstate_${name}_impl PUBLIC ${CMAKE_CURRENT_SOURCE_DIR})
+  set_target_properties(capstate_${name}_impl PROPERTIES
+    POSITION_INDEPENDENT_CODE ON
+    CXX_VISIBILITY_PRESET hidden
+    VISIBILITY_INLINES_HIDDEN ON)
+  capstate_add_plugin(${name} export.cpp)
+  target_link_libraries(capstate-plugin-${name} PRIVATE capstate_${name}_impl)
+  if(CAPSTATE_BUILD_TESTS AND arg_TESTS)
+    capstate_add_test(test_plugin_${name} ${arg_TESTS})
+    target_link_libraries(test_plugin_${name} PRIVATE capstate_${name}_impl)
+    target_include_directories(test_plugin_${name} PRIVATE ${PROJECT_SOURCE_DIR}/tests/engine)
+  endif()
+endfunction()
