@@ -77,11 +77,45 @@ std::vector<core::PciAddress> selected_devices(core::DeviceSource& source,
   return result;
 }
 
+namespace {
+
+core::Policy& policy_storage() {
+  static core::Policy loaded = core::default_policy();
+  return loaded;
+}
+
+}  // namespace
+
+void load_cli_policy(const GlobalOptions& globals) {
+  const std::vector<std::filesystem::path> files(globals.config_files.begin(),
+                                                 globals.config_files.end());
+  core::Policy loaded = core::load_policy(core::policy_root(globals.config_root), files);
+  if (globals.quiet) {
+    loaded.log_level = {"error", "-q"};
+  } else if (globals.verbose > 0) {
+    loaded.log_level = {globals.verbose >= 3 ? "trace" : (globals.verbose == 2 ? "debug" : "info"),
+                        "-v"};
+  }
+  policy_storage() = std::move(loaded);
+}
+
+const core::Policy& policy() {
+  return policy_storage();
+}
+
 core::Registry load_registry(const GlobalOptions& globals) {
   std::vector<std::filesystem::path> cli_dirs(globals.plugin_dirs.begin(),
                                               globals.plugin_dirs.end());
+  const core::Policy& p = policy();
+  const std::vector<std::filesystem::path> policy_dirs(p.plugin_dirs.value.begin(),
+                                                       p.plugin_dirs.value.end());
   core::RegistryOptions options;
-  options.search_path = core::plugin_search_path(cli_dirs, {});
+  options.search_path = core::plugin_search_path(cli_dirs, policy_dirs);
+  options.disabled = p.disabled_plugins.value;
+  for (const auto& [key, winner] : p.plugin_winner) {
+    options.winners[key] = winner.value;
+  }
+  options.allow_untrusted = p.allow_untrusted_plugin_dirs.value;
   core::Registry registry = core::Registry::load(options);
   for (const core::PluginEntry& e : registry.entries()) {
     if (e.status == core::PluginStatus::refused) {

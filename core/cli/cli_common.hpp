@@ -9,6 +9,7 @@
 
 #include "backends/device_source.hpp"
 #include "backends/pci_address.hpp"
+#include "policy/policy.hpp"
 #include "registry/registry.hpp"
 
 namespace capstate::cli {
@@ -23,10 +24,12 @@ enum ExitCode : int {
 
 /// Options accepted before or after any verb.
 struct GlobalOptions {
-  int verbose = 0;                       ///< -v count: 1 info, 2 debug, 3 trace
-  bool quiet = false;                    ///< -q: errors only
-  bool json = false;                     ///< --json: data as JSON on stdout
-  std::vector<std::string> plugin_dirs;  ///< --plugin-dir, highest priority first
+  int verbose = 0;                        ///< -v count: 1 info, 2 debug, 3 trace
+  bool quiet = false;                     ///< -q: errors only
+  bool json = false;                      ///< --json: data as JSON on stdout
+  std::vector<std::string> plugin_dirs;   ///< --plugin-dir, highest priority first
+  std::vector<std::string> config_files;  ///< --config FILE, in order (policy layers)
+  std::string config_root;                ///< --config-root DIR (else CAPSTATE_CONFIG_ROOT, "/")
 };
 
 /// Where devices come from and which ones to use (shared by list, discover, save, ...).
@@ -54,6 +57,10 @@ std::vector<core::PciAddress> selected_devices(core::DeviceSource& source,
                                                const SourceOptions& opts);
 /// Loads plugins from the search path built from --plugin-dir and the environment.
 core::Registry load_registry(const GlobalOptions& globals);
+/// Loads the policy layers named by the globals (once, first thing); -v/-q override log_level.
+void load_cli_policy(const GlobalOptions& globals);
+/// The policy loaded by load_cli_policy (built-in defaults before that).
+const core::Policy& policy();
 /// Writes `text` to stdout (adds a newline when missing).
 void print_out(const std::string& text);
 
@@ -68,5 +75,6 @@ Verb add_restore_verb(CLI::App& app, GlobalOptions& globals);
 Verb add_diff_verb(CLI::App& app, GlobalOptions& globals);
 Verb add_migrate_verb(CLI::App& app, GlobalOptions& globals);
 Verb add_abi_verb(CLI::App& app, GlobalOptions& globals);
+Verb add_config_verb(CLI::App& app, GlobalOptions& globals);
 
 }  // namespace capstate::cli

@@ -82,6 +82,11 @@ Verb add_migrate_verb(CLI::App& app, GlobalOptions& globals) {
             std::size_t changed = 0;
             std::vector<std::string> lost;
             for (core::DeviceSection& section : file.devices) {
+              // Policy lossy_downgrade = "allow" (for this device) acts like --allow-lossy.
+              const bool allow_lossy = a->allow_lossy || core::effective(policy(), section.address,
+                                                                         section.identity.vendor_id,
+                                                                         section.identity.device_id)
+                                                                 .lossy_downgrade.value == "allow";
               for (Record& record : section.records) {
                 const auto target = targets.find(record.plugin);
                 if (target == targets.end() || record.schema_version == target->second) {
@@ -90,8 +95,8 @@ Verb add_migrate_verb(CLI::App& app, GlobalOptions& globals) {
                 const core::PluginEntry* entry = registry.find(record.plugin);
                 core::MigrationResult result;
                 try {
-                  result = core::migrate_record(*entry->plugin, record, target->second,
-                                                a->allow_lossy, producer);
+                  result = core::migrate_record(*entry->plugin, record, target->second, allow_lossy,
+                                                producer);
                 } catch (const std::exception& e) {
                   throw std::runtime_error(
                       fmt::format("{}: {}; nothing was written", section.address.str(), e.what()));

@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include "backends/dump_source.hpp"
@@ -19,7 +20,7 @@ struct RestoreArgs {
   SourceOptions source;
   std::string input;
   std::string output_dump;
-  std::string identity = "exact";
+  std::string identity;  // empty: from the policy
   bool identity_subsystem = false;
   bool dry_run = false;
   bool no_verify = false;
@@ -43,22 +44,61 @@ core::IdentityMode identity_mode(const std::string& text) {
 
 /// Options shared by restore and diff: how strictly devices must match.
 void add_restore_match_options(CLI::App* cmd, RestoreArgs& a) {
-  cmd->add_option("--identity", a.identity, "How strictly the device must match: exact, ids, none")
-      ->check(CLI::IsMember({"exact", "ids", "none"}))
-      ->capture_default_str();
+  cmd->add_option("--identity", a.identity,
+                  "How strictly the device must match: exact, ids, none (default: policy)")
+      ->check(CLI::IsMember({"exact", "ids", "none"}));
   cmd->add_flag("--identity-subsystem", a.identity_subsystem,
                 "Also require the subsystem IDs to match");
   cmd->add_flag("--allow-lossy", a.allow_lossy,
                 "Allow migration steps that drop data on the way to the current schema");
 }
 
-core::RestoreOptions restore_options(const RestoreArgs& a, const core::StateFile& file) {
+// Flags win over the device's policy; diff keeps identity "none" unless a policy file sets it.
+core::RestoreOptions restore_options(const RestoreArgs& a, const core::StateFile& file,
+                                     const core::DevicePolicy& p, bool diff) {
   core::RestoreOptions options;
-  options.identity = identity_mode(a.identity);
-  options.identity_subsystem = a.identity_subsystem;
-  options.allow_lossy = a.allow_lossy;
+  const bool policy_identity = !diff || p.identity.source != core::kBuiltInSource;
+  options.identity = identity_mode(!a.identity.empty() ? a.identity
+                                   : policy_identity   ? p.identity.value
+                                                       : "none");
+  options.identity_subsystem = a.identity_subsystem || p.identity_subsystem.value;
+  options.allow_lossy = a.allow_lossy || p.lossy_downgrade.value == "allow";
+  options.skip_newer_records = p.newer_record.value == "skip";
   options.producer = file.envelope.producer_name + " " + file.envelope.producer_version;
   return options;
+}
+
+/// One device's plan and whether it is read back (policy verify, unless --no-verify).
+struct PlannedDevices {
+  std::vector<core::DeviceRestore> restores;  ///< in file order
+  std::vector<bool> verify;                   ///< per restore
+};
+
+// Plans each selected section with its own device policy; every device before any write.
+PlannedDevices plan_with_policy(core::DeviceSource& source, const core::StateFile& file,
+                                const std::vector<core::PciAddress>& only,
+                                const core::Registry& registry, const RestoreArgs& a, bool diff) {
+  PlannedDevices out;
+  for (const core::DeviceSection& section : file.devices) {
+    if (!only.empty() && std::find(only.begin(), only.end(), section.address) == only.end()) {
+      continue;
+    }
+    const core::DevicePolicy p = core::effective(
+        policy(), section.address, section.identity.vendor_id, section.identity.device_id);
+    for (core::DeviceRestore& r : core::plan_restores(source, file, {section.address}, registry,
+                                                      restore_options(a, file, p, diff))) {
+      for (const std::string& skipped : r.plan.skipped) {
+        spdlog::warn("{}", skipped);
+      }
+      out.restores.push_back(std::move(r));
+      out.verify.push_back(!a.no_verify && p.verify.value);
+    }
+  }
+  if (out.restores.empty()) {
+    throw core::RestoreRefused(
+        "no device of the state file matches the selection; nothing was written");
+  }
+  return out;
 }
 
 }  // namespace
@@ -86,8 +126,8 @@ Verb add_restore_verb(CLI::App& app, GlobalOptions& globals) {
               throw std::runtime_error("no device matches -s/-d; nothing was written");
             }
             const core::Registry registry = load_registry(globals);
-            std::vector<core::DeviceRestore> restores =
-                core::plan_restores(*source, file, only, registry, restore_options(*a, file));
+            PlannedDevices planned = plan_with_policy(*source, file, only, registry, *a, false);
+            std::vector<core::DeviceRestore>& restores = planned.restores;
             std::vector<const core::DevicePlan*> plans;
             for (const core::DeviceRestore& r : restores) {
               plans.push_back(&r.plan);
@@ -100,20 +140,24 @@ Verb add_restore_verb(CLI::App& app, GlobalOptions& globals) {
               print_out(globals.json ? core::plans_to_json(plans) : text);
               return kExitOk;
             }
-            core::apply_restores(restores, !a->no_verify);
+            for (std::size_t i = 0; i < restores.size(); ++i) {
+              restores[i].result =
+                  core::apply_plan(restores[i].device, restores[i].plan, planned.verify[i]);
+            }
             if (!a->output_dump.empty()) {
               write_copy(*source, a->output_dump);
             }
             bool mismatch = false;
             std::string text;
-            for (const core::DeviceRestore& r : restores) {
+            for (std::size_t i = 0; i < restores.size(); ++i) {
+              const core::DeviceRestore& r = restores[i];
               for (const std::string& m : r.result.mismatches) {
                 spdlog::error("verify failed: {}", m);
               }
               mismatch = mismatch || !r.result.mismatches.empty();
               text +=
                   fmt::format("{}: {} writes; verify {}\n", r.plan.address.str(), r.result.written,
-                              a->no_verify ? "skipped"
+                              !planned.verify[i] ? "skipped"
                               : r.result.mismatches.empty()
                                   ? fmt::format("OK ({} registers)", r.result.verified)
                                   : fmt::format("FAILED ({} of {} registers differ)",
@@ -138,7 +182,6 @@ Verb add_restore_verb(CLI::App& app, GlobalOptions& globals) {
 Verb add_diff_verb(CLI::App& app, GlobalOptions& globals) {
   auto* cmd = app.add_subcommand("diff", "Show saved versus current values, register by register");
   auto a = std::make_shared<RestoreArgs>();
-  a->identity = "none";
   cmd->add_option("FILE", a->input, "State file to compare with")->required()->type_name("FILE");
   add_source_options(cmd, a->source);
   add_restore_match_options(cmd, *a);
@@ -151,7 +194,7 @@ Verb add_diff_verb(CLI::App& app, GlobalOptions& globals) {
                 selective ? selected_devices(*source, a->source) : std::vector<core::PciAddress>{};
             const core::Registry registry = load_registry(globals);
             const std::vector<core::DeviceRestore> restores =
-                core::plan_restores(*source, file, only, registry, restore_options(*a, file));
+                plan_with_policy(*source, file, only, registry, *a, true).restores;
             std::vector<const core::DevicePlan*> plans;
             std::string text;
             for (const core::DeviceRestore& r : restores) {

@@ -5,11 +5,30 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/cli_common.hpp"
+#include "engine/save_engine.hpp"
 #include "engine/save_state.hpp"
 #include "statefile/codec.hpp"
 #include "util/atomic_file.hpp"
 
 namespace capstate::cli {
+namespace {
+
+// Policy for one device: unhandled_capability = "fail" and skip_capabilities (capability keys).
+core::SaveOptions save_options_for(core::DeviceSource& source, const core::PciAddress& address) {
+  const core::Device device = source.open(address);
+  const core::DeviceIdentity id = core::read_identity(*device.config);
+  const core::DevicePolicy p = core::effective(policy(), address, id.vendor_id, id.device_id);
+  core::SaveOptions options;
+  options.fail_on_unhandled = p.unhandled_capability.value == "fail";
+  for (const std::string& key : p.skip_capabilities.value) {
+    if (const auto cap = core::parse_capability_key(key)) {
+      options.skip.push_back(*cap);
+    }
+  }
+  return options;
+}
+
+}  // namespace
 
 Verb add_save_verb(CLI::App& app, GlobalOptions& globals) {
   auto* cmd = app.add_subcommand("save", "Save the selected devices' state to a state file");
@@ -29,10 +48,16 @@ Verb add_save_verb(CLI::App& app, GlobalOptions& globals) {
                               source->describe()));
             }
             const core::Registry registry = load_registry(globals);
-            core::SaveOptions save_options;
             core::SaveReport report;
-            const core::StateFile file =
-                core::save_state(*source, addresses, registry, save_options, report);
+            core::StateFile file;
+            for (const core::PciAddress& address : addresses) {
+              core::StateFile part = core::save_state(*source, {address}, registry,
+                                                      save_options_for(*source, address), report);
+              if (file.devices.empty()) {
+                file.envelope = part.envelope;
+              }
+              file.devices.push_back(std::move(part.devices.front()));
+            }
             for (const std::string& w : report.warnings) {
               spdlog::warn("{}", w);
             }

@@ -5,26 +5,17 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <exception>
+#include <string>
 #include <vector>
 
 #include "cli/cli_common.hpp"
 
 namespace {
 
-void setup_logging(const capstate::cli::GlobalOptions& g) {
+void setup_logging(const std::string& level_name) {
   auto logger = spdlog::stderr_color_mt("capstate");
   logger->set_pattern("%n: %^%l%$: %v");
-  auto level = spdlog::level::warn;
-  if (g.quiet) {
-    level = spdlog::level::err;
-  } else if (g.verbose >= 3) {
-    level = spdlog::level::trace;
-  } else if (g.verbose == 2) {
-    level = spdlog::level::debug;
-  } else if (g.verbose == 1) {
-    level = spdlog::level::info;
-  }
-  logger->set_level(level);
+  logger->set_level(spdlog::level::from_str(level_name));
   spdlog::set_default_logger(logger);
 }
 
@@ -41,6 +32,12 @@ int main(int argc, char** argv) {
   app.add_option("--plugin-dir", globals.plugin_dirs,
                  "Search DIR for plugins first (repeatable; before CAPSTATE_PLUGIN_PATH)")
       ->type_name("DIR");
+  app.add_option("--config", globals.config_files,
+                 "Read policy FILE after the system policy files (repeatable; later wins)")
+      ->type_name("FILE");
+  app.add_option("--config-root", globals.config_root,
+                 "Look for usr/lib/capstate and etc/capstate policy files under DIR")
+      ->type_name("DIR");
   app.fallthrough();  // global options are accepted after the verb too
   app.require_subcommand(1);
 
@@ -48,7 +45,8 @@ int main(int argc, char** argv) {
                           add_plugins_verb(app, globals), add_save_verb(app, globals),
                           add_inspect_verb(app, globals), add_assemble_verb(app, globals),
                           add_restore_verb(app, globals), add_diff_verb(app, globals),
-                          add_migrate_verb(app, globals), add_abi_verb(app, globals)};
+                          add_migrate_verb(app, globals), add_abi_verb(app, globals),
+                          add_config_verb(app, globals)};
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -61,7 +59,15 @@ int main(int argc, char** argv) {
     const int rc = app.exit(e);
     return rc == 0 ? kExitOk : kExitUsage;
   }
-  setup_logging(globals);
+  // The policy is loaded first thing: a bad file fails the command before any device is touched.
+  try {
+    load_cli_policy(globals);
+  } catch (const std::exception& e) {
+    setup_logging("warn");
+    spdlog::error("{}", e.what());
+    return kExitFailure;
+  }
+  setup_logging(policy().log_level.value);
   for (const Verb& verb : verbs) {
     if (!verb.command->parsed()) {
       continue;

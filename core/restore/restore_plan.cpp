@@ -195,11 +195,21 @@ void settle_values(std::vector<PlannedWrite>& writes) {
 
 DevicePlan plan_restore(Device& device, const DeviceSection& saved, const Registry& registry,
                         const RestoreOptions& options) {
-  DevicePlan plan{device.address, {}, {}};
+  DevicePlan plan{device.address, {}, {}, {}};
   const DeviceIdentity now = read_identity(*device.config);
   check_identity(device.address, saved.identity, now, options);
   const DiscoveryResult found = discover(*device.config);
   for (const Record& record : saved.records) {
+    const PluginEntry* entry = registry.find(record.plugin);
+    if (options.skip_newer_records && entry != nullptr &&
+        record.schema_version > entry->current_schema) {
+      plan.skipped.push_back(fmt::format(
+          "{}: record of plugin '{}' left out: its schema {} is newer than the plugin's current "
+          "schema {} (policy newer_record = \"skip\")",
+          device.address.str(), record.plugin, record.schema_version, entry->current_schema));
+      plan.notes.push_back(plan.skipped.back());
+      continue;
+    }
     const Capability& cap = locate(found.capabilities, record, device.address);
     plan_record(device, record, cap, registry, options, plan);
   }

@@ -25,7 +25,8 @@ struct RestoreOptions {
   IdentityMode identity = IdentityMode::exact;  ///< identity strictness
   bool identity_subsystem = false;              ///< also require subsystem vendor and subsystem IDs
   bool allow_lossy = false;                     ///< let migration to the current schema drop data
-  std::string producer;  ///< who wrote the file, for messages ("capstate 0.1.0")
+  bool skip_newer_records = false;  ///< leave out records newer than their plugin (else refuse)
+  std::string producer;             ///< who wrote the file, for messages ("capstate 0.1.0")
 };
 
 /// Thrown when a restore is refused before anything was written.
@@ -59,6 +60,7 @@ struct DevicePlan {
   PciAddress address;                ///< the device
   std::vector<PlannedWrite> writes;  ///< sorted by phase, stable within a phase
   std::vector<std::string> notes;    ///< migrations applied, records without BAR access, ...
+  std::vector<std::string> skipped;  ///< records left out (skip_newer_records), one line each
 };
 
 /// Checks identity, locates each saved capability, migrates each record to its plugin's current

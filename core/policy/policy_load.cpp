@@ -1,0 +1,265 @@
+// merge_policy_file()/merge_policy_text(): parse one TOML policy file, validate it, merge it.
+#include <fmt/format.h>
+
+#include <toml++/toml.h>
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+
+#include "policy/policy.hpp"
+#include "registry/registry.hpp"
+
+namespace capstate::core {
+namespace {
+
+const std::vector<std::string> kUnhandled{"skip", "fail"};
+const std::vector<std::string> kNewer{"fail", "skip"};
+const std::vector<std::string> kLossy{"deny", "allow"};
+const std::vector<std::string> kIdentity{"exact", "ids", "none"};
+const std::vector<std::string> kLogLevels{"trace", "debug", "info", "warn", "error", "off"};
+
+// The TOML type of a value as the user wrote it, for "found ..." in messages.
+std::string type_name(const toml::node& node) {
+  switch (node.type()) {
+    case toml::node_type::string:
+      return "a string";
+    case toml::node_type::integer:
+      return "an integer";
+    case toml::node_type::floating_point:
+      return "a float";
+    case toml::node_type::boolean:
+      return "a boolean";
+    case toml::node_type::array:
+      return "an array";
+    case toml::node_type::table:
+      return "a table";
+    default:
+      return "a date/time";
+  }
+}
+
+std::string join(const std::vector<std::string>& values) {
+  std::string out;
+  for (const std::string& v : values) {
+    out += (out.empty() ? "\"" : ", \"") + v + "\"";
+  }
+  return out;
+}
+
+// Reads values of one table, each checked against its expected type, with positions in errors.
+class Reader {
+ public:
+  explicit Reader(std::string source) : source_(std::move(source)) {}
+
+  [[noreturn]] void fail(const toml::source_region& at, const std::string& what) const {
+    throw PolicyError(fmt::format("{}:{}:{}: {}; fix or remove it (see packaging/capstate.toml)",
+                                  source_, at.begin.line, at.begin.column, what));
+  }
+
+  std::string where(const toml::node& node) const {
+    return fmt::format("{}:{}", source_, node.source().begin.line);
+  }
+
+  Setting<bool> boolean(const std::string& key, const toml::node& node) const {
+    if (!node.is_boolean()) {
+      fail(node.source(), fmt::format("key '{}' must be a boolean (true or false), found {}", key,
+                                      type_name(node)));
+    }
+    return {*node.value<bool>(), where(node)};
+  }
+
+  Setting<std::string> string(const std::string& key, const toml::node& node,
+                              const std::vector<std::string>* allowed) const {
+    if (!node.is_string()) {
+      fail(node.source(), fmt::format("key '{}' must be a string{}, found {}", key,
+                                      allowed != nullptr ? " (one of " + join(*allowed) + ")" : "",
+                                      type_name(node)));
+    }
+    std::string value = *node.value<std::string>();
+    if (allowed != nullptr &&
+        std::find(allowed->begin(), allowed->end(), value) == allowed->end()) {
+      fail(node.source(),
+           fmt::format("key '{}' is \"{}\"; expected one of {}", key, value, join(*allowed)));
+    }
+    return {std::move(value), where(node)};
+  }
+
+  Setting<std::vector<std::string>> strings(const std::string& key, const toml::node& node,
+                                            bool capability_keys) const {
+    const toml::array* array = node.as_array();
+    if (array == nullptr) {
+      fail(node.source(),
+           fmt::format("key '{}' must be an array of strings, found {}", key, type_name(node)));
+    }
+    Setting<std::vector<std::string>> out{{}, where(node)};
+    for (const toml::node& item : *array) {
+      if (!item.is_string()) {
+        fail(item.source(), fmt::format("key '{}' must be an array of strings; this item is {}",
+                                        key, type_name(item)));
+      }
+      std::string value = *item.value<std::string>();
+      if (capability_keys && !parse_capability_key(value)) {
+        fail(item.source(),
+             fmt::format("key '{}': \"{}\" is not a capability key; expected \"standard:0xNN\" "
+                         "or \"extended:0xNNNN\"",
+                         key, value));
+      }
+      out.value.push_back(std::move(value));
+    }
+    return out;
+  }
+
+  // Per-device keys, shared by the top level and [[device]] tables; false when `key` is not one.
+  bool device_key(const std::string& key, const toml::node& node, DeviceRule& rule) const {
+    if (key == "unhandled_capability") {
+      rule.unhandled_capability = string(key, node, &kUnhandled);
+    } else if (key == "newer_record") {
+      rule.newer_record = string(key, node, &kNewer);
+    } else if (key == "lossy_downgrade") {
+      rule.lossy_downgrade = string(key, node, &kLossy);
+    } else if (key == "identity") {
+      rule.identity = string(key, node, &kIdentity);
+    } else if (key == "identity_subsystem") {
+      rule.identity_subsystem = boolean(key, node);
+    } else if (key == "verify") {
+      rule.verify = boolean(key, node);
+    } else if (key == "skip_capabilities") {
+      rule.skip_capabilities = strings(key, node, true);
+    } else {
+      return false;
+    }
+    return true;
+  }
+
+ private:
+  std::string source_;
+};
+
+template <class T>
+void over(Setting<T>& target, const std::optional<Setting<T>>& value) {
+  if (value) {
+    target = *value;
+  }
+}
+
+void read_winners(const Reader& r, const toml::node& node, Policy& policy) {
+  const toml::table* table = node.as_table();
+  if (table == nullptr) {
+    r.fail(node.source(),
+           "key 'plugin_winner' must be a table of \"standard:0xNN\" = \"plugin\" entries");
+  }
+  for (const auto& [key, value] : *table) {
+    const std::string name(key.str());
+    const auto cap = parse_capability_key(name);
+    if (!cap) {
+      r.fail(key.source(), fmt::format("plugin_winner key \"{}\" is not a capability key; expected "
+                                       "\"standard:0xNN\" or \"extended:0xNNNN\"",
+                                       name));
+    }
+    policy.plugin_winner[capability_key(*cap)] = r.string("plugin_winner." + name, value, nullptr);
+  }
+}
+
+DeviceRule read_device(const Reader& r, const toml::node& node) {
+  const toml::table* table = node.as_table();
+  if (table == nullptr) {
+    r.fail(node.source(), "'device' must be an array of tables ([[device]])");
+  }
+  DeviceRule rule;
+  rule.source = r.where(node);
+  bool has_match = false;
+  for (const auto& [key, value] : *table) {
+    const std::string name(key.str());
+    if (name == "match") {
+      rule.match = r.string("device.match", value, nullptr).value;
+      if (rule.match.empty()) {
+        r.fail(value.source(),
+               "key 'device.match' is empty; expected an address glob such as "
+               "\"0000:02:*\" or a \"vendor:device\" pair such as \"8086:10d3\"");
+      }
+      has_match = true;
+    } else if (!r.device_key(name, value, rule)) {
+      r.fail(key.source(),
+             fmt::format("unknown key 'device.{}'; a [[device]] table takes match, "
+                         "unhandled_capability, newer_record, lossy_downgrade, identity, "
+                         "identity_subsystem, verify, skip_capabilities",
+                         name));
+    }
+  }
+  if (!has_match) {
+    r.fail(node.source(),
+           "[[device]] table without 'match'; add match = \"0000:02:*\" or "
+           "match = \"8086:10d3\"");
+  }
+  return rule;
+}
+
+void merge_table(const toml::table& root, const Reader& r, Policy& policy) {
+  DeviceRule top;
+  for (const auto& [key, value] : root) {
+    const std::string name(key.str());
+    if (name == "plugin_dirs") {
+      policy.plugin_dirs = r.strings(name, value, false);
+    } else if (name == "disabled_plugins") {
+      policy.disabled_plugins = r.strings(name, value, false);
+    } else if (name == "plugin_winner") {
+      read_winners(r, value, policy);
+    } else if (name == "allow_untrusted_plugin_dirs") {
+      policy.allow_untrusted_plugin_dirs = r.boolean(name, value);
+    } else if (name == "undo") {
+      policy.undo = r.boolean(name, value);
+    } else if (name == "undo_dir") {
+      policy.undo_dir = r.string(name, value, nullptr);
+    } else if (name == "log_level") {
+      policy.log_level = r.string(name, value, &kLogLevels);
+    } else if (name == "device") {
+      const toml::array* array = value.as_array();
+      if (array == nullptr) {
+        r.fail(value.source(), "'device' must be an array of tables ([[device]])");
+      }
+      for (const toml::node& item : *array) {
+        policy.devices.push_back(read_device(r, item));
+      }
+    } else if (!r.device_key(name, value, top)) {
+      r.fail(key.source(),
+             fmt::format("unknown key '{}'; see packaging/capstate.toml for the keys", name));
+    }
+  }
+  DevicePolicy& d = policy.defaults;
+  over(d.unhandled_capability, top.unhandled_capability);
+  over(d.newer_record, top.newer_record);
+  over(d.lossy_downgrade, top.lossy_downgrade);
+  over(d.identity, top.identity);
+  over(d.identity_subsystem, top.identity_subsystem);
+  over(d.verify, top.verify);
+  over(d.skip_capabilities, top.skip_capabilities);
+}
+
+}  // namespace
+
+void merge_policy_text(Policy& policy, const std::string& text, const std::string& source) {
+  toml::table root;
+  try {
+    root = toml::parse(text, source);
+  } catch (const toml::parse_error& e) {
+    throw PolicyError(fmt::format("{}:{}:{}: not valid TOML: {}", source, e.source().begin.line,
+                                  e.source().begin.column, e.description()));
+  }
+  // Validate the whole file before changing anything, so a bad file leaves `policy` alone.
+  Policy merged = policy;
+  merge_table(root, Reader(source), merged);
+  policy = std::move(merged);
+}
+
+void merge_policy_file(Policy& policy, const std::filesystem::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) {
+    throw PolicyError(
+        fmt::format("{}: cannot read the policy file; check its permissions", file.string()));
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  merge_policy_text(policy, text.str(), file.string());
+}
+
+}  // namespace capstate::core
