@@ -6,6 +6,7 @@
 
 #include "backends/file_io.hpp"
 #include "backends/memory_config_space.hpp"
+#include "util/atomic_file.hpp"
 
 namespace capstate::core {
 
