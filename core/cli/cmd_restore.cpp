@@ -101,6 +101,27 @@ PlannedDevices plan_with_policy(core::DeviceSource& source, const core::StateFil
   return out;
 }
 
+// The state file (every checksum verified before any device is opened), the device source and
+// the -s/-d selection (empty: every device of the file) that restore and diff work on.
+struct RestoreInputs {
+  core::StateFile file;
+  std::unique_ptr<core::DeviceSource> source;
+  std::vector<core::PciAddress> only;
+};
+
+RestoreInputs load_inputs(const RestoreArgs& a) {
+  RestoreInputs in;
+  in.file = core::decode_state(core::read_file_bounded(a.input, core::kMaxStateFileBytes), a.input);
+  in.source = open_source(a.source);
+  if (!a.source.slots.empty() || !a.source.ids.empty()) {
+    in.only = selected_devices(*in.source, a.source);
+    if (in.only.empty()) {
+      throw std::runtime_error("no device matches -s/-d; nothing was written");
+    }
+  }
+  return in;
+}
+
 }  // namespace
 
 Verb add_restore_verb(CLI::App& app, GlobalOptions& globals) {
@@ -115,18 +136,10 @@ Verb add_restore_verb(CLI::App& app, GlobalOptions& globals) {
                   "With --dump/--image: write the restored devices to FILE (same format)")
       ->type_name("FILE");
   return {cmd, [a, &globals] {
-            // Every checksum is verified before any device is opened.
-            const core::StateFile file = core::decode_state(
-                core::read_file_bounded(a->input, core::kMaxStateFileBytes), a->input);
-            auto source = open_source(a->source);
-            const bool selective = !a->source.slots.empty() || !a->source.ids.empty();
-            const std::vector<core::PciAddress> only =
-                selective ? selected_devices(*source, a->source) : std::vector<core::PciAddress>{};
-            if (selective && only.empty()) {
-              throw std::runtime_error("no device matches -s/-d; nothing was written");
-            }
+            RestoreInputs in = load_inputs(*a);
             const core::Registry registry = load_registry(globals);
-            PlannedDevices planned = plan_with_policy(*source, file, only, registry, *a, false);
+            PlannedDevices planned =
+                plan_with_policy(*in.source, in.file, in.only, registry, *a, false);
             std::vector<core::DeviceRestore>& restores = planned.restores;
             std::vector<const core::DevicePlan*> plans;
             for (const core::DeviceRestore& r : restores) {
@@ -145,7 +158,7 @@ Verb add_restore_verb(CLI::App& app, GlobalOptions& globals) {
                   core::apply_plan(restores[i].device, restores[i].plan, planned.verify[i]);
             }
             if (!a->output_dump.empty()) {
-              write_copy(*source, a->output_dump);
+              write_copy(*in.source, a->output_dump);
             }
             bool mismatch = false;
             std::string text;
@@ -186,15 +199,10 @@ Verb add_diff_verb(CLI::App& app, GlobalOptions& globals) {
   add_source_options(cmd, a->source);
   add_restore_match_options(cmd, *a);
   return {cmd, [a, &globals] {
-            const core::StateFile file = core::decode_state(
-                core::read_file_bounded(a->input, core::kMaxStateFileBytes), a->input);
-            auto source = open_source(a->source);
-            const bool selective = !a->source.slots.empty() || !a->source.ids.empty();
-            const std::vector<core::PciAddress> only =
-                selective ? selected_devices(*source, a->source) : std::vector<core::PciAddress>{};
+            RestoreInputs in = load_inputs(*a);
             const core::Registry registry = load_registry(globals);
             const std::vector<core::DeviceRestore> restores =
-                plan_with_policy(*source, file, only, registry, *a, true).restores;
+                plan_with_policy(*in.source, in.file, in.only, registry, *a, true).restores;
             std::vector<const core::DevicePlan*> plans;
             std::string text;
             for (const core::DeviceRestore& r : restores) {
