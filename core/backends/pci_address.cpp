@@ -5,29 +5,14 @@
 #include <stdexcept>
 #include <vector>
 
+#include "util/hex.hpp"
+
 namespace capstate::core {
 namespace {
 
 /// Parses `s` as unsigned hex of at most 8 digits; nullopt when empty, too long or not hex.
 std::optional<std::uint32_t> hex_value(std::string_view s) {
-  if (s.empty() || s.size() > 8) {
-    return std::nullopt;
-  }
-  std::uint32_t v = 0;
-  for (char c : s) {
-    unsigned digit = 0;
-    if (c >= '0' && c <= '9') {
-      digit = static_cast<unsigned>(c - '0');
-    } else if (c >= 'a' && c <= 'f') {
-      digit = static_cast<unsigned>(c - 'a' + 10);
-    } else if (c >= 'A' && c <= 'F') {
-      digit = static_cast<unsigned>(c - 'A' + 10);
-    } else {
-      return std::nullopt;
-    }
-    v = (v << 4) | digit;
-  }
-  return v;
+  return parse_hex_digits(s, 8);
 }
 
 /// Splits `text` at every `sep`.

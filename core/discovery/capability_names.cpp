@@ -8,6 +8,8 @@
 
 #include <toml++/toml.h>
 
+#include "util/hex.hpp"
+
 static_assert(TOML_EXCEPTIONS, "capability_names.cpp expects toml++ built with exceptions");
 
 #ifndef CAPSTATE_INSTALL_DATADIR
@@ -31,21 +33,11 @@ std::optional<std::uint16_t> parse_hex_id(std::string_view text) {
   if (text.size() < 3 || text.size() > 6 || text[0] != '0' || (text[1] != 'x' && text[1] != 'X')) {
     return std::nullopt;
   }
-  unsigned value = 0;
-  for (char c : text.substr(2)) {
-    unsigned digit = 0;
-    if (c >= '0' && c <= '9') {
-      digit = static_cast<unsigned>(c - '0');
-    } else if (c >= 'a' && c <= 'f') {
-      digit = static_cast<unsigned>(c - 'a' + 10);
-    } else if (c >= 'A' && c <= 'F') {
-      digit = static_cast<unsigned>(c - 'A' + 10);
-    } else {
-      return std::nullopt;
-    }
-    value = value * 16 + digit;
+  const auto value = parse_hex_digits(text.substr(2), 4);
+  if (!value) {
+    return std::nullopt;
   }
-  return static_cast<std::uint16_t>(value);
+  return static_cast<std::uint16_t>(*value);
 }
 
 // Whether `a` starts before `b` in the file.

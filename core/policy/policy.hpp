@@ -90,6 +90,9 @@ Policy load_policy(const std::filesystem::path& root,
 bool device_matches(const std::string& match, const PciAddress& address, std::uint16_t vendor,
                     std::uint16_t device);
 
+/// Overrides the settings of `target` with every setting `rule` gives.
+void apply_rule(DevicePolicy& target, const DeviceRule& rule);
+
 /// The per-device settings for one device; later matching [[device]] rules override.
 DevicePolicy effective(const Policy& policy, const PciAddress& address, std::uint16_t vendor,
                        std::uint16_t device);

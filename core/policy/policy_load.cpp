@@ -135,13 +135,6 @@ class Reader {
   std::string source_;
 };
 
-template <class T>
-void over(Setting<T>& target, const std::optional<Setting<T>>& value) {
-  if (value) {
-    target = *value;
-  }
-}
-
 void read_winners(const Reader& r, const toml::node& node, Policy& policy) {
   const toml::table* table = node.as_table();
   if (table == nullptr) {
@@ -225,14 +218,7 @@ void merge_table(const toml::table& root, const Reader& r, Policy& policy) {
              fmt::format("unknown key '{}'; see packaging/capstate.toml for the keys", name));
     }
   }
-  DevicePolicy& d = policy.defaults;
-  over(d.unhandled_capability, top.unhandled_capability);
-  over(d.newer_record, top.newer_record);
-  over(d.lossy_downgrade, top.lossy_downgrade);
-  over(d.identity, top.identity);
-  over(d.identity_subsystem, top.identity_subsystem);
-  over(d.verify, top.verify);
-  over(d.skip_capabilities, top.skip_capabilities);
+  apply_rule(policy.defaults, top);
 }
 
 }  // namespace

@@ -37,6 +37,16 @@ void over(Setting<T>& target, const std::optional<Setting<T>>& value) {
 
 }  // namespace
 
+void apply_rule(DevicePolicy& target, const DeviceRule& rule) {
+  over(target.unhandled_capability, rule.unhandled_capability);
+  over(target.newer_record, rule.newer_record);
+  over(target.lossy_downgrade, rule.lossy_downgrade);
+  over(target.identity, rule.identity);
+  over(target.identity_subsystem, rule.identity_subsystem);
+  over(target.verify, rule.verify);
+  over(target.skip_capabilities, rule.skip_capabilities);
+}
+
 bool device_matches(const std::string& match, const PciAddress& address, std::uint16_t vendor,
                     std::uint16_t device) {
   if (is_id_pair(match)) {
@@ -58,13 +68,7 @@ DevicePolicy effective(const Policy& policy, const PciAddress& address, std::uin
     if (!device_matches(rule.match, address, vendor, device)) {
       continue;
     }
-    over(out.unhandled_capability, rule.unhandled_capability);
-    over(out.newer_record, rule.newer_record);
-    over(out.lossy_downgrade, rule.lossy_downgrade);
-    over(out.identity, rule.identity);
-    over(out.identity_subsystem, rule.identity_subsystem);
-    over(out.verify, rule.verify);
-    over(out.skip_capabilities, rule.skip_capabilities);
+    apply_rule(out, rule);
   }
   return out;
 }
