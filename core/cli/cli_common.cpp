@@ -32,7 +32,9 @@ void add_source_options(CLI::App* cmd, SourceOptions& opts) {
       ->type_name("VID:DID");
 }
 
-std::unique_ptr<core::DeviceSource> open_source(const SourceOptions& opts) {
+namespace {
+
+std::unique_ptr<core::DeviceSource> open_named_source(const SourceOptions& opts) {
   if (!opts.dump.empty()) {
     return std::make_unique<core::DumpSource>(opts.dump);
   }
@@ -42,13 +44,22 @@ std::unique_ptr<core::DeviceSource> open_source(const SourceOptions& opts) {
       auto parsed = core::PciAddress::parse(opts.image_address);
       if (!parsed) {
         throw std::invalid_argument("--image-address '" + opts.image_address +
-                                    "' is not an address of the form [domain:]bus:dev.fn");
+                                    "' is not an address of the form [domain:]bus:dev.fn; "
+                                    "give one like 0000:01:00.0");
       }
       address = *parsed;
     }
     return std::make_unique<core::ImageSource>(opts.image, address);
   }
   return std::make_unique<core::SysfsSource>(opts.sysfs_root);
+}
+
+}  // namespace
+
+std::unique_ptr<core::DeviceSource> open_source(const SourceOptions& opts) {
+  const std::string& file =
+      !opts.dump.empty() ? opts.dump : (!opts.image.empty() ? opts.image : opts.sysfs_root);
+  return with_file_context(file, [&] { return open_named_source(opts); });
 }
 
 std::vector<core::PciAddress> selected_devices(core::DeviceSource& source,
@@ -119,7 +130,8 @@ core::Registry load_registry(const GlobalOptions& globals) {
   core::Registry registry = core::Registry::load(options);
   for (const core::PluginEntry& e : registry.entries()) {
     if (e.status == core::PluginStatus::refused) {
-      spdlog::warn("plugin {} refused: {}", e.file.string(), e.reason);
+      spdlog::warn("plugin {} refused: {} ('capstate plugins' lists every plugin and why)",
+                   e.file.string(), e.reason);
     }
   }
   return registry;

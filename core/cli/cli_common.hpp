@@ -4,13 +4,17 @@
 #include <CLI/CLI.hpp>
 #include <functional>
 #include <memory>
+#include <stdexcept>
 #include <string>
+#include <typeinfo>
+#include <utility>
 #include <vector>
 
 #include "backends/device_source.hpp"
 #include "backends/pci_address.hpp"
 #include "policy/policy.hpp"
 #include "registry/registry.hpp"
+#include "util/file_error.hpp"
 
 namespace capstate::cli {
 
@@ -64,6 +68,21 @@ const core::Policy& policy();
 /// Writes `text` to stdout (adds a newline when missing).
 void print_out(const std::string& text);
 
+/// Runs `fn()`. Modules that read input files report a malformed one as a plain
+/// std::runtime_error whose text names the file; such an error becomes a core::FileError about
+/// `file` (same text), so that --json can name the file. Other exception types pass unchanged.
+template <class F>
+decltype(auto) with_file_context(const std::string& file, F&& fn) {
+  try {
+    return std::forward<F>(fn)();
+  } catch (const std::runtime_error& e) {
+    if (typeid(e) != typeid(std::runtime_error)) {
+      throw;
+    }
+    throw core::FileError(file, e.what());
+  }
+}
+
 /// Verb registration functions, one per cmd_*.cpp.
 Verb add_list_verb(CLI::App& app, GlobalOptions& globals);
 Verb add_discover_verb(CLI::App& app, GlobalOptions& globals);
@@ -76,5 +95,6 @@ Verb add_diff_verb(CLI::App& app, GlobalOptions& globals);
 Verb add_migrate_verb(CLI::App& app, GlobalOptions& globals);
 Verb add_abi_verb(CLI::App& app, GlobalOptions& globals);
 Verb add_config_verb(CLI::App& app, GlobalOptions& globals);
+Verb add_live_update_verb(CLI::App& app, GlobalOptions& globals);
 
 }  // namespace capstate::cli

@@ -5,6 +5,7 @@
 
 #include "abi/abi_compare.hpp"
 #include "cli/cli_common.hpp"
+#include "cli/json_error.hpp"
 
 namespace capstate::cli {
 namespace {
@@ -28,9 +29,10 @@ int run_dump(const GlobalOptions& globals, const AbiOptions& opts) {
   const core::Registry registry = load_registry(globals);
   const std::vector<core::PluginAbi> abis = core::abi_from_registry(registry);
   if (abis.empty()) {
-    std::fprintf(stderr, "capstate: abi dump: no plugin loaded (searched: %s)\n",
-                 searched_dirs(globals).c_str());
-    return kExitFailure;
+    throw CliError(ErrorKind::plugin,
+                   fmt::format("abi dump: no plugin loaded (searched: {}); build the plugins, or "
+                               "point --plugin-dir or CAPSTATE_PLUGIN_PATH at them",
+                               searched_dirs(globals)));
   }
   const auto files = core::write_abi_dump(abis, opts.out_dir);
   if (globals.json) {

@@ -5,10 +5,13 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/cli_common.hpp"
+#include "cli/json_error.hpp"
+#include "cli/progress.hpp"
 #include "engine/save_engine.hpp"
 #include "engine/save_state.hpp"
 #include "statefile/codec.hpp"
 #include "util/atomic_file.hpp"
+#include "util/file_lock.hpp"
 
 namespace capstate::cli {
 namespace {
@@ -20,6 +23,8 @@ core::SaveOptions save_options_for(core::DeviceSource& source, const core::PciAd
   const core::DevicePolicy p = core::effective(policy(), address, id.vendor_id, id.device_id);
   core::SaveOptions options;
   options.fail_on_unhandled = p.unhandled_capability.value == "fail";
+  options.on_plugin_failure = core::parse_plugin_failure_mode(p.plugin_failure.value)
+                                  .value_or(core::PluginFailureMode::device);
   for (const std::string& key : p.skip_capabilities.value) {
     if (const auto cap = core::parse_capability_key(key)) {
       options.skip.push_back(*cap);
@@ -39,24 +44,38 @@ Verb add_save_verb(CLI::App& app, GlobalOptions& globals) {
       ->required()
       ->type_name("FILE");
   return {cmd, [opts, output, &globals] {
+            // Held until after the rename: no other capstate writes this file meanwhile.
+            const core::FileLock lock = core::lock_file_for_writing(*output);
             auto source = open_source(*opts);
             const std::vector<core::PciAddress> addresses = selected_devices(*source, *opts);
             if (addresses.empty()) {
-              throw std::runtime_error(
-                  fmt::format("no device in {} matches the selection; check -s/-d with "
-                              "'capstate list'",
-                              source->describe()));
+              throw CliError(ErrorKind::refused,
+                             fmt::format("no device in {} matches the selection; check -s/-d with "
+                                         "'capstate list'",
+                                         source->describe()));
             }
             const core::Registry registry = load_registry(globals);
             core::SaveReport report;
             core::StateFile file;
+            Progress progress("saving", addresses.size(), globals);
             for (const core::PciAddress& address : addresses) {
+              progress.step(address);
               core::StateFile part = core::save_state(*source, {address}, registry,
                                                       save_options_for(*source, address), report);
-              if (file.devices.empty()) {
-                file.envelope = part.envelope;
+              file.envelope = part.envelope;
+              if (!part.devices.empty()) {  // empty: left out by policy plugin_failure
+                file.devices.push_back(std::move(part.devices.front()));
               }
-              file.devices.push_back(std::move(part.devices.front()));
+            }
+            progress.finish();
+            for (const std::string& line : report.left_out) {
+              spdlog::error("{}", line);
+            }
+            if (file.devices.empty()) {
+              throw std::runtime_error(fmt::format(
+                  "every selected device was left out because a plugin failed; {} was not "
+                  "written; fix or remove the plugin, or set plugin_failure = \"capability\"",
+                  *output));
             }
             for (const std::string& w : report.warnings) {
               spdlog::warn("{}", w);
@@ -75,6 +94,7 @@ Verb add_save_verb(CLI::App& app, GlobalOptions& globals) {
                                        {"devices", file.devices.size()},
                                        {"records", records},
                                        {"skipped_capabilities", report.unhandled.size()},
+                                       {"left_out", report.left_out},
                                        {"bytes", bytes.size()}}
                             .dump(2));
             } else {
@@ -82,6 +102,13 @@ Verb add_save_verb(CLI::App& app, GlobalOptions& globals) {
                   "saved {} devices, {} records ({} capabilities without a plugin skipped), "
                   "{} bytes to {}",
                   file.devices.size(), records, report.unhandled.size(), bytes.size(), *output));
+            }
+            if (!report.left_out.empty()) {
+              spdlog::error(
+                  "incomplete: {} devices or capabilities left out because a plugin "
+                  "failed (see above); the rest was saved to {}",
+                  report.left_out.size(), *output);
+              return kExitFailure;
             }
             return kExitOk;
           }};

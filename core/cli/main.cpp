@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "cli/cli_common.hpp"
+#include "cli/json_error.hpp"
 
 namespace {
 
@@ -17,6 +18,30 @@ void setup_logging(const std::string& level_name) {
   logger->set_pattern("%n: %^%l%$: %v");
   logger->set_level(spdlog::level::from_str(level_name));
   spdlog::set_default_logger(logger);
+}
+
+// A command line CLI11 rejected (or --help/--version, which exit 0): CLI11's text on stderr as
+// always and, with --json, the error as JSON on stdout.
+int usage_error(const CLI::App& app, const CLI::ParseError& e, bool json) {
+  using namespace capstate::cli;
+  if (e.get_exit_code() == 0) {
+    (void)app.exit(e);
+    return kExitOk;
+  }
+  ErrorReport report{e.what(), ErrorKind::usage, kExitUsage, nlohmann::json::object()};
+  if (dynamic_cast<const CLI::RequiredError*>(&e) != nullptr && app.get_subcommands().empty() &&
+      !app.remaining().empty()) {
+    report.message =
+        "unknown verb '" + app.remaining().front() + "'; run 'capstate --help' for the list";
+    report.fields["verb"] = app.remaining().front();
+    std::fprintf(stderr, "capstate: %s\n", report.message.c_str());
+  } else {
+    (void)app.exit(e);
+  }
+  if (json) {
+    print_out(error_json(report).dump(2));
+  }
+  return kExitUsage;
 }
 
 }  // namespace
@@ -46,26 +71,20 @@ int main(int argc, char** argv) {
                           add_inspect_verb(app, globals), add_assemble_verb(app, globals),
                           add_restore_verb(app, globals), add_diff_verb(app, globals),
                           add_migrate_verb(app, globals), add_abi_verb(app, globals),
-                          add_config_verb(app, globals)};
+                          add_config_verb(app, globals),  add_live_update_verb(app, globals)};
+  // --json is looked for in argv too: a command line CLI11 rejects may not have set the flag yet.
+  const bool json_args = json_requested(argc, argv);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    if (dynamic_cast<const CLI::RequiredError*>(&e) != nullptr && app.get_subcommands().empty() &&
-        !app.remaining().empty()) {
-      std::fprintf(stderr, "capstate: unknown verb '%s'; run 'capstate --help' for the list\n",
-                   app.remaining().front().c_str());
-      return kExitUsage;
-    }
-    const int rc = app.exit(e);
-    return rc == 0 ? kExitOk : kExitUsage;
+    return usage_error(app, e, json_args || globals.json);
   }
   // The policy is loaded first thing: a bad file fails the command before any device is touched.
   try {
     load_cli_policy(globals);
   } catch (const std::exception& e) {
     setup_logging("warn");
-    spdlog::error("{}", e.what());
-    return kExitFailure;
+    return report_error(describe_error(e), globals.json);
   }
   setup_logging(policy().log_level.value);
   for (const Verb& verb : verbs) {
@@ -75,8 +94,12 @@ int main(int argc, char** argv) {
     try {
       return verb.run();
     } catch (const std::exception& e) {
-      spdlog::error("{}", e.what());
-      return kExitFailure;
+      return report_error(describe_error(e), globals.json);
+    } catch (...) {
+      return report_error({"a non-standard exception escaped; this is a bug in capstate, please "
+                           "report it with the command line",
+                           ErrorKind::internal, kExitFailure, nlohmann::json::object()},
+                          globals.json);
     }
   }
   return kExitUsage;

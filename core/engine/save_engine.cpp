@@ -13,6 +13,9 @@
 namespace capstate::core {
 namespace {
 
+/// The most plugin-coded bytes one record may carry (1 MiB; far above any real capability).
+constexpr std::size_t kMaxExtraBytes = std::size_t{1} << 20;
+
 std::string hex(std::uint64_t v, int digits = 0) {
   char buf[24];
   std::snprintf(buf, sizeof buf, "0x%0*llx", digits, static_cast<unsigned long long>(v));
@@ -42,6 +45,12 @@ const Layout& window_layout(const Plugin& plugin, const PluginInfo& info, std::u
                       std::to_string(schema) + "; the plugin is broken");
   }
   return *layout;
+}
+
+std::string left_out_line(const Device& device, const std::string& plugin, const Capability& cap,
+                          const std::string& why) {
+  return device.address.str() + ": " + describe(cap) + " left out (plugin '" + plugin +
+         "' failed; policy plugin_failure = \"capability\"): " + why;
 }
 
 }  // namespace
@@ -82,10 +91,10 @@ Record save_record(const Plugin& plugin, const Capability& cap, ConfigSpace& con
   const Layout* layout = guarded_call(info.name, device, saving,
                                       [&] { return find_layout(plugin, info.current_schema); });
   if (layout == nullptr) {
-    throw EngineError(device + ": plugin '" + std::string(info.name) +
-                      "' has no layout for its current schema " +
-                      std::to_string(info.current_schema) + " (" + saving +
-                      "); the plugin is broken, remove or fix it");
+    throw PluginFailure(info.name, device, saving,
+                        "it has no layout for its current schema " +
+                            std::to_string(info.current_schema) +
+                            "; the plugin is broken, remove or fix it");
   }
   // Register reads are the engine's own: an AccessError already names device and offset.
   RegisterCache regs(config, cap);
@@ -99,11 +108,18 @@ Record save_record(const Plugin& plugin, const Capability& cap, ConfigSpace& con
   const SaveContext ctx{cap, config, bars, fields};
   const std::vector<std::uint8_t> extra =
       guarded_call(info.name, device, saving, [&] { return plugin.save_extra(ctx); });
+  if (extra.size() > kMaxExtraBytes) {
+    throw PluginFailure(info.name, device, saving,
+                        "it returned " + std::to_string(extra.size()) +
+                            " extra bytes, more than the " + std::to_string(kMaxExtraBytes) +
+                            " a record may hold; the plugin is broken");
+  }
   if (!extra.empty() && layout->extra.empty()) {
-    throw EngineError(device + ": plugin '" + std::string(info.name) + "' returned " +
-                      std::to_string(extra.size()) + " extra bytes while " + saving +
-                      ", but its schema " + std::to_string(layout->schema_version) +
-                      " declares no extra data; the plugin is broken");
+    throw PluginFailure(info.name, device, saving,
+                        "it returned " + std::to_string(extra.size()) +
+                            " extra bytes, but its schema " +
+                            std::to_string(layout->schema_version) +
+                            " declares no extra data; the plugin is broken");
   }
   record.payload.insert(record.payload.end(), extra.begin(), extra.end());
   return record;
@@ -133,9 +149,30 @@ DeviceSection save_device(Device& device, const Registry& registry, const SaveOp
       report.unhandled.push_back(std::move(line));
       continue;
     }
-    section.records.push_back(save_record(*entry->plugin, cap, config, device.bars.get()));
+    if (options.on_plugin_failure != PluginFailureMode::capability) {
+      section.records.push_back(save_record(*entry->plugin, cap, config, device.bars.get()));
+      continue;
+    }
+    try {
+      section.records.push_back(save_record(*entry->plugin, cap, config, device.bars.get()));
+    } catch (const PluginFailure& e) {
+      report.left_out.push_back(left_out_line(device, entry->name, cap, e.what()));
+    }
   }
   return section;
+}
+
+std::optional<PluginFailureMode> parse_plugin_failure_mode(std::string_view text) {
+  if (text == "abort") {
+    return PluginFailureMode::abort;
+  }
+  if (text == "device") {
+    return PluginFailureMode::device;
+  }
+  if (text == "capability") {
+    return PluginFailureMode::capability;
+  }
+  return std::nullopt;
 }
 
 DecodedRecord decode_record(const Plugin& plugin, const Record& record) {

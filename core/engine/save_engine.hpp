@@ -2,9 +2,11 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "backends/device_source.hpp"
@@ -25,16 +27,31 @@ class EngineError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+/// What a plugin failure (a PluginFailure: plugin code threw or returned something malformed)
+/// leaves out.
+enum class PluginFailureMode {
+  abort,       ///< nothing: the failure is thrown and the whole command fails
+  device,      ///< the device whose plugin failed; other devices proceed
+  capability,  ///< only the capability whose plugin failed; the rest of the device proceeds
+};
+
+/// Parses policy `plugin_failure` ("abort", "device", "capability"); nullopt for anything else.
+std::optional<PluginFailureMode> parse_plugin_failure_mode(std::string_view text);
+
 /// What save_device does with capabilities it cannot or should not save.
 struct SaveOptions {
   bool fail_on_unhandled = false;       ///< throw when a capability has no plugin (else report it)
   std::vector<CapabilityId> skip = {};  ///< capability types never saved, not even reported
+  PluginFailureMode on_plugin_failure = PluginFailureMode::abort;  ///< containment of failures
 };
 
 /// What save_device met on the way besides the records.
 struct SaveReport {
   std::vector<std::string> unhandled = {};  ///< one line per capability without a plugin
   std::vector<std::string> warnings = {};   ///< discovery warnings (broken capability lists)
+  /// One line per device or capability left out because its plugin failed (naming the plugin,
+  /// the device, what was left out and why).
+  std::vector<std::string> left_out = {};
 };
 
 /// A record decoded with its plugin's layout.
@@ -52,13 +69,16 @@ DeviceIdentity read_identity(ConfigSpace& config);
 const Layout* find_layout(const Plugin& plugin, std::uint16_t schema);
 
 /// Saves one capability with the plugin's current layout (plus its save_extra bytes); plugin
-/// exceptions become PluginFailure naming the plugin, the device and the capability.
+/// exceptions, a missing current layout and malformed or oversized (> 1 MiB) extra bytes become
+/// PluginFailure naming the plugin, the device and the capability.
 Record save_record(const Plugin& plugin, const Capability& cap, ConfigSpace& config,
                    BarSpace* bars);
 
 /// Saves every capability of `device` that a plugin in `registry` handles, in discovery order.
 /// Unhandled capabilities go to report.unhandled, or throw EngineError when
-/// options.fail_on_unhandled; discovery warnings go to report.warnings.
+/// options.fail_on_unhandled; discovery warnings go to report.warnings. With
+/// options.on_plugin_failure == capability, a capability whose plugin fails is left out and
+/// named in report.left_out; otherwise the failure is thrown.
 DeviceSection save_device(Device& device, const Registry& registry, const SaveOptions& options,
                           SaveReport& report);
 

@@ -4,9 +4,20 @@
 
 #include <ctime>
 
+#include "registry/plugin_call.hpp"
 #include "util/version.hpp"
 
 namespace capstate::core {
+namespace {
+
+std::string left_out_line(const PciAddress& address, const std::string& why) {
+  return address.str() +
+         ": device left out of the state file (a plugin failed; policy plugin_failure = "
+         "\"device\"): " +
+         why;
+}
+
+}  // namespace
 
 Envelope make_envelope() {
   Envelope e;
@@ -24,7 +35,16 @@ StateFile save_state(DeviceSource& source, const std::vector<PciAddress>& addres
   file.devices.reserve(addresses.size());
   for (const PciAddress& address : addresses) {
     Device device = source.open(address);
-    file.devices.push_back(save_device(device, registry, options, report));
+    if (options.on_plugin_failure != PluginFailureMode::device) {
+      file.devices.push_back(save_device(device, registry, options, report));
+      continue;
+    }
+    // All or nothing for this device: a section is kept only when every plugin succeeded.
+    try {
+      file.devices.push_back(save_device(device, registry, options, report));
+    } catch (const PluginFailure& e) {
+      report.left_out.push_back(left_out_line(address, e.what()));
+    }
   }
   return file;
 }

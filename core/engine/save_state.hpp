@@ -14,7 +14,9 @@ namespace capstate::core {
 Envelope make_envelope();
 
 /// Saves the devices at `addresses` of `source` in that order; throws on the first device
-/// that cannot be saved (all or nothing), naming it.
+/// that cannot be saved, naming it. When a plugin fails and options.on_plugin_failure is
+/// `device`, that device gets no section and a line in report.left_out; with `capability` only
+/// the capability is left out (see save_device); with `abort` the failure is thrown.
 StateFile save_state(DeviceSource& source, const std::vector<PciAddress>& addresses,
                      const Registry& registry, const SaveOptions& options, SaveReport& report);
 

@@ -40,6 +40,7 @@ struct DeviceRule {
   std::optional<Setting<bool>> identity_subsystem;                     ///< also match subsystem IDs
   std::optional<Setting<bool>> verify;                                 ///< read back after restore
   std::optional<Setting<std::vector<std::string>>> skip_capabilities;  ///< capability keys
+  std::optional<Setting<std::string>> plugin_failure;  ///< "abort" | "device" | "capability"
 };
 
 /// The settings that apply to one device (top level merged with matching [[device]] rules).
@@ -51,6 +52,8 @@ struct DevicePolicy {
   Setting<bool> identity_subsystem;                     ///< also match subsystem IDs
   Setting<bool> verify;                                 ///< read back after restore
   Setting<std::vector<std::string>> skip_capabilities;  ///< capability keys never saved
+  Setting<std::string> plugin_failure;  ///< what a plugin failure leaves out: "abort" (the whole
+                                        ///< command), "device" or "capability"
 };
 
 /// The whole merged policy.
@@ -60,10 +63,14 @@ struct Policy {
   std::map<std::string, Setting<std::string>> plugin_winner;  ///< capability key -> plugin
   Setting<bool> allow_untrusted_plugin_dirs;  ///< accept group/other-writable plugin files
   DevicePolicy defaults;                      ///< top-level per-device keys
-  Setting<bool> undo;                         ///< keep undo files (stored only for now)
-  Setting<std::string> undo_dir;              ///< where undo files go (stored only for now)
-  Setting<std::string> log_level;             ///< trace|debug|info|warn|error|off
-  std::vector<DeviceRule> devices;            ///< [[device]] tables in layer order
+  Setting<bool> undo;                         ///< save an undo file before each restore
+  Setting<std::string> undo_dir;              ///< where undo files go
+  Setting<std::string> lock_dir;              ///< where per-device restore locks live
+  Setting<std::vector<std::string>> live_update_devices;  ///< selectors saved for a live update
+  Setting<std::string> live_update_state;                 ///< the live-update state file
+  Setting<std::string> live_update_restore;  ///< boot stage that restores: early | late | off
+  Setting<std::string> log_level;            ///< trace|debug|info|warn|error|off
+  std::vector<DeviceRule> devices;           ///< [[device]] tables in layer order
 };
 
 /// The built-in defaults, every source "built-in default".

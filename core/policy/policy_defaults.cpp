@@ -27,8 +27,13 @@ Policy default_policy() {
   p.defaults.identity_subsystem = builtin(false);
   p.defaults.verify = builtin(true);
   p.defaults.skip_capabilities = builtin(std::vector<std::string>{});
+  p.defaults.plugin_failure = builtin(std::string("device"));
   p.undo = builtin(true);
   p.undo_dir = builtin(std::string("/var/lib/capstate/undo"));
+  p.lock_dir = builtin(std::string("/run/lock/capstate"));
+  p.live_update_devices = builtin(std::vector<std::string>{});
+  p.live_update_state = builtin(std::string("/var/lib/capstate/live-update.state"));
+  p.live_update_restore = builtin(std::string("early"));
   p.log_level = builtin(std::string("warn"));
   return p;
 }
@@ -77,7 +82,9 @@ Policy load_policy(const std::filesystem::path& root,
   }
   for (const std::filesystem::path& f : config_files) {
     std::error_code ec;
-    if (!std::filesystem::is_regular_file(f, ec)) {
+    // Only a missing file is reported here; merge_policy_file refuses directories, FIFOs and
+    // device nodes by name without opening them.
+    if (!std::filesystem::exists(f, ec)) {
       throw PolicyError("--config " + f.string() +
                         ": no such file; give the path of a capstate.toml policy file");
     }

@@ -8,14 +8,20 @@
 
 #include "policy/policy.hpp"
 #include "registry/registry.hpp"
+#include "util/file_read.hpp"
 
 namespace capstate::core {
 namespace {
+
+/// The largest policy file read (1 MiB); policy files are a few hundred lines at most.
+constexpr std::size_t kMaxPolicyFileBytes = std::size_t{1} << 20;
 
 const std::vector<std::string> kUnhandled{"skip", "fail"};
 const std::vector<std::string> kNewer{"fail", "skip"};
 const std::vector<std::string> kLossy{"deny", "allow"};
 const std::vector<std::string> kIdentity{"exact", "ids", "none"};
+const std::vector<std::string> kPluginFailure{"abort", "device", "capability"};
+const std::vector<std::string> kRestoreStage{"early", "late", "off"};
 const std::vector<std::string> kLogLevels{"trace", "debug", "info", "warn", "error", "off"};
 
 // The TOML type of a value as the user wrote it, for "found ..." in messages.
@@ -125,6 +131,8 @@ class Reader {
       rule.verify = boolean(key, node);
     } else if (key == "skip_capabilities") {
       rule.skip_capabilities = strings(key, node, true);
+    } else if (key == "plugin_failure") {
+      rule.plugin_failure = string(key, node, &kPluginFailure);
     } else {
       return false;
     }
@@ -175,7 +183,7 @@ DeviceRule read_device(const Reader& r, const toml::node& node) {
       r.fail(key.source(),
              fmt::format("unknown key 'device.{}'; a [[device]] table takes match, "
                          "unhandled_capability, newer_record, lossy_downgrade, identity, "
-                         "identity_subsystem, verify, skip_capabilities",
+                         "identity_subsystem, verify, skip_capabilities, plugin_failure",
                          name));
     }
   }
@@ -203,6 +211,14 @@ void merge_table(const toml::table& root, const Reader& r, Policy& policy) {
       policy.undo = r.boolean(name, value);
     } else if (name == "undo_dir") {
       policy.undo_dir = r.string(name, value, nullptr);
+    } else if (name == "lock_dir") {
+      policy.lock_dir = r.string(name, value, nullptr);
+    } else if (name == "live_update_devices") {
+      policy.live_update_devices = r.strings(name, value, false);
+    } else if (name == "live_update_state") {
+      policy.live_update_state = r.string(name, value, nullptr);
+    } else if (name == "live_update_restore") {
+      policy.live_update_restore = r.string(name, value, &kRestoreStage);
     } else if (name == "log_level") {
       policy.log_level = r.string(name, value, &kLogLevels);
     } else if (name == "device") {
@@ -238,14 +254,21 @@ void merge_policy_text(Policy& policy, const std::string& text, const std::strin
 }
 
 void merge_policy_file(Policy& policy, const std::filesystem::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) {
-    throw PolicyError(
-        fmt::format("{}: cannot read the policy file; check its permissions", file.string()));
+  // Bounded, and never opens a FIFO or device node (which could block or never end). An empty
+  // regular file is a valid, empty policy layer.
+  std::error_code ec;
+  if (std::filesystem::is_regular_file(file, ec) && std::filesystem::file_size(file, ec) == 0 &&
+      !ec) {
+    merge_policy_text(policy, "", file.string());
+    return;
   }
-  std::ostringstream text;
-  text << in.rdbuf();
-  merge_policy_text(policy, text.str(), file.string());
+  std::string text;
+  try {
+    text = read_text_file_bounded(file, kMaxPolicyFileBytes);
+  } catch (const FileError& e) {
+    throw PolicyError(fmt::format("{}: cannot read the policy file: {}", file.string(), e.what()));
+  }
+  merge_policy_text(policy, text, file.string());
 }
 
 }  // namespace capstate::core

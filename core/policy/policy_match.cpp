@@ -45,6 +45,7 @@ void apply_rule(DevicePolicy& target, const DeviceRule& rule) {
   over(target.identity_subsystem, rule.identity_subsystem);
   over(target.verify, rule.verify);
   over(target.skip_capabilities, rule.skip_capabilities);
+  over(target.plugin_failure, rule.plugin_failure);
 }
 
 bool device_matches(const std::string& match, const PciAddress& address, std::uint16_t vendor,

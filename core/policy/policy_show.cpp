@@ -67,8 +67,13 @@ std::string policy_to_text(const Policy& p) {
   out += line("identity_subsystem", d.identity_subsystem);
   out += line("verify", d.verify);
   out += line("skip_capabilities", d.skip_capabilities);
+  out += line("plugin_failure", d.plugin_failure);
   out += line("undo", p.undo);
   out += line("undo_dir", p.undo_dir);
+  out += line("lock_dir", p.lock_dir);
+  out += line("live_update_devices", p.live_update_devices);
+  out += line("live_update_state", p.live_update_state);
+  out += line("live_update_restore", p.live_update_restore);
   out += line("log_level", p.log_level);
   for (const DeviceRule& r : p.devices) {
     out += fmt::format("\n[[device]]  # from {}\nmatch = {}\n", r.source, show(r.match));
@@ -79,6 +84,7 @@ std::string policy_to_text(const Policy& p) {
     line(out, "identity_subsystem", r.identity_subsystem);
     line(out, "verify", r.verify);
     line(out, "skip_capabilities", r.skip_capabilities);
+    line(out, "plugin_failure", r.plugin_failure);
   }
   return out;
 }
@@ -101,8 +107,13 @@ std::string policy_to_json(const Policy& p) {
   out["identity_subsystem"] = entry(d.identity_subsystem);
   out["verify"] = entry(d.verify);
   out["skip_capabilities"] = entry(d.skip_capabilities);
+  out["plugin_failure"] = entry(d.plugin_failure);
   out["undo"] = entry(p.undo);
   out["undo_dir"] = entry(p.undo_dir);
+  out["lock_dir"] = entry(p.lock_dir);
+  out["live_update_devices"] = entry(p.live_update_devices);
+  out["live_update_state"] = entry(p.live_update_state);
+  out["live_update_restore"] = entry(p.live_update_restore);
   out["log_level"] = entry(p.log_level);
   nlohmann::json devices = nlohmann::json::array();
   for (const DeviceRule& r : p.devices) {
@@ -114,6 +125,7 @@ std::string policy_to_json(const Policy& p) {
     entry(dev, "identity_subsystem", r.identity_subsystem);
     entry(dev, "verify", r.verify);
     entry(dev, "skip_capabilities", r.skip_capabilities);
+    entry(dev, "plugin_failure", r.plugin_failure);
     devices.push_back(dev);
   }
   out["device"] = devices;

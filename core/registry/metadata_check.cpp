@@ -1,5 +1,6 @@
 #include "registry/metadata_check.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <set>
 #include <vector>
@@ -73,6 +74,33 @@ std::string field_problem(const Field& f, std::span<const Field> earlier) {
   return {};
 }
 
+// Problem when `f` (already checked on its own) makes a bit writable that an earlier field over
+// the same bytes also makes writable, or "". Fields may share a register (one saves it, another
+// restores part of it in a later phase), but two fields restoring the same bit would each undo
+// the other's write.
+std::string overlap_problem(const Field& f, std::span<const Field> earlier) {
+  const unsigned begin = f.offset;
+  const unsigned end = begin + width_bytes(f.width);
+  for (const Field& e : earlier) {
+    const unsigned e_begin = e.offset;
+    const unsigned e_end = e_begin + width_bytes(e.width);
+    if (begin >= e_end || e_begin >= end) {
+      continue;
+    }
+    // Both writable masks placed as bits counted from the lower of the two offsets.
+    const unsigned base = std::min(begin, e_begin);
+    const std::uint64_t mine = std::uint64_t{f.writable} << (8 * (begin - base));
+    const std::uint64_t theirs = std::uint64_t{e.writable} << (8 * (e_begin - base));
+    if ((mine & theirs) != 0) {
+      return "(bytes " + hex(begin) + ".." + hex(end - 1) + ", writable " + hex(f.writable) +
+             ") overlaps field '" + std::string(e.name) + "' (bytes " + hex(e_begin) + ".." +
+             hex(e_end - 1) + ", writable " + hex(e.writable) +
+             ") and both restore the same bits; give each writable bit to one field only";
+    }
+  }
+  return {};
+}
+
 std::string layout_problem(const Layout& layout) {
   const std::string where = "schema " + std::to_string(layout.schema_version) + " ";
   if (layout.fields.size() > kMaxLayoutFields) {
@@ -87,6 +115,9 @@ std::string layout_problem(const Layout& layout) {
     }
     if (auto p = field_problem(f, layout.fields.first(i)); !p.empty()) {
       return where + "field " + std::to_string(i) + " '" + std::string(f.name) + "': " + p;
+    }
+    if (auto p = overlap_problem(f, layout.fields.first(i)); !p.empty()) {
+      return where + "field " + std::to_string(i) + " '" + std::string(f.name) + "' " + p;
     }
   }
   return {};

@@ -17,7 +17,8 @@ bool valid_plugin_name(std::string_view name);
 
 /// Why the metadata is unusable ("metadata malformed: ..."), or "" when it is well formed.
 /// Checks name, version, claimed capabilities, schema range, one layout per schema version in
-/// order, and every field (width, alignment, range, masks, count, unique names, presence refs).
+/// order, and every field (width, alignment, range, masks, count, unique names, presence refs,
+/// no writable bit shared with another field of the same layout).
 std::string metadata_problem(const PluginInfo& info, std::span<const Layout> layouts);
 
 }  // namespace capstate::core

@@ -48,6 +48,7 @@ class PlanBuilder final : public RestoreSequence {
   }
 
   void write(const WriteRequest& r) override {
+    check_request(r);
     PlannedWrite w = base(r.name);
     w.target = r.target;
     w.bar = r.bar;
@@ -56,7 +57,7 @@ class PlanBuilder final : public RestoreSequence {
     w.current = r.target == Target::config
                     ? read_config(static_cast<std::uint16_t>(r.offset), r.width)
                     : read_bar(r.bar, r.offset);
-    w.desired = r.value & width_mask(w.width);
+    w.desired = r.value;
     w.mask = width_mask(w.width);
     w.verify = r.verify;
     w.forced = r.always;
@@ -89,6 +90,39 @@ class PlanBuilder final : public RestoreSequence {
   }
 
  private:
+  // Refuses a write request a correct plugin never makes; inside guarded_call the text becomes a
+  // PluginFailure naming the plugin.
+  void check_request(const WriteRequest& r) const {
+    const std::string who = "write '" + r.name + "'";
+    if (r.target != Target::config && r.target != Target::bar) {
+      throw std::runtime_error(fmt::format("{} has target {}, neither config nor bar", who,
+                                           static_cast<unsigned>(r.target)));
+    }
+    const Width width = r.target == Target::bar ? Width::dword : r.width;
+    if (width != Width::byte && width != Width::word && width != Width::dword) {
+      throw std::runtime_error(
+          fmt::format("{} has width {}, not 1, 2 or 4 bytes", who, static_cast<unsigned>(width)));
+    }
+    const std::uint32_t mask = width_mask(width);
+    if ((r.value & ~mask) != 0 || (r.verify & ~mask) != 0) {
+      throw std::runtime_error(fmt::format(
+          "{} has value 0x{:x} / verify mask 0x{:x}, wider than its {}-bit width; the plugin is "
+          "broken",
+          who, r.value, r.verify, width_bits(width)));
+    }
+    if (r.offset % width_bytes(width) != 0) {
+      throw std::runtime_error(fmt::format("{} at offset 0x{:x} is not aligned to its {}-bit width",
+                                           who, r.offset, width_bits(width)));
+    }
+    if (r.target == Target::config &&
+        (r.offset > kExtendedSize || cap_.offset + r.offset + width_bytes(width) > kExtendedSize)) {
+      throw std::runtime_error(fmt::format(
+          "{} at offset 0x{:x} from the capability at 0x{:03x} lies outside the 4096-byte "
+          "configuration space; the plugin is broken",
+          who, r.offset, cap_.offset));
+    }
+  }
+
   PlannedWrite base(std::string name) const {
     PlannedWrite w;
     w.phase = entry_.restore_phase;
@@ -141,6 +175,8 @@ void plan_record(Device& device, const Record& record, const Capability& cap,
   try {
     migrated = migrate_record(plugin, record, entry->current_schema, options.allow_lossy,
                               options.producer);
+  } catch (const PluginFailure&) {
+    throw;
   } catch (const std::exception& e) {
     throw RestoreRefused(
         fmt::format("{}: {}: {}; nothing was written", where, cap_text(cap), e.what()));
@@ -195,7 +231,7 @@ void settle_values(std::vector<PlannedWrite>& writes) {
 
 DevicePlan plan_restore(Device& device, const DeviceSection& saved, const Registry& registry,
                         const RestoreOptions& options) {
-  DevicePlan plan{device.address, {}, {}, {}};
+  DevicePlan plan{device.address, {}, {}, {}, {}, false};
   const DeviceIdentity now = read_identity(*device.config);
   check_identity(device.address, saved.identity, now, options);
   const DiscoveryResult found = discover(*device.config);
@@ -211,7 +247,23 @@ DevicePlan plan_restore(Device& device, const DeviceSection& saved, const Regist
       continue;
     }
     const Capability& cap = locate(found.capabilities, record, device.address);
-    plan_record(device, record, cap, registry, options, plan);
+    if (options.on_plugin_failure != PluginFailureMode::capability) {
+      plan_record(device, record, cap, registry, options, plan);
+      continue;
+    }
+    // Drop whatever this record had planned when its plugin fails, keep the rest of the device.
+    const std::size_t writes_before = plan.writes.size();
+    const std::size_t notes_before = plan.notes.size();
+    try {
+      plan_record(device, record, cap, registry, options, plan);
+    } catch (const PluginFailure& e) {
+      plan.writes.resize(writes_before);
+      plan.notes.resize(notes_before);
+      plan.left_out.push_back(fmt::format(
+          "{}: {} left out (plugin '{}' failed; policy plugin_failure = \"capability\"): {}",
+          device.address.str(), cap_text(cap), e.plugin(), e.what()));
+      plan.notes.push_back(plan.left_out.back());
+    }
   }
   std::stable_sort(plan.writes.begin(), plan.writes.end(),
                    [](const PlannedWrite& a, const PlannedWrite& b) { return a.phase < b.phase; });

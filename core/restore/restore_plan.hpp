@@ -8,6 +8,7 @@
 
 #include "backends/device_source.hpp"
 #include "capstate/sdk/restore.hpp"
+#include "engine/save_engine.hpp"
 #include "registry/registry.hpp"
 #include "statefile/state_file.hpp"
 
@@ -27,6 +28,9 @@ struct RestoreOptions {
   bool allow_lossy = false;                     ///< let migration to the current schema drop data
   bool skip_newer_records = false;  ///< leave out records newer than their plugin (else refuse)
   std::string producer;             ///< who wrote the file, for messages ("capstate 0.1.0")
+  /// What a plugin failure while planning leaves out: abort (throw), the device, or the
+  /// capability (see PluginFailureMode).
+  PluginFailureMode on_plugin_failure = PluginFailureMode::abort;
 };
 
 /// Thrown when a restore is refused before anything was written.
@@ -61,10 +65,18 @@ struct DevicePlan {
   std::vector<PlannedWrite> writes;  ///< sorted by phase, stable within a phase
   std::vector<std::string> notes;    ///< migrations applied, records without BAR access, ...
   std::vector<std::string> skipped;  ///< records left out (skip_newer_records), one line each
+  /// Capabilities (or the whole device) left out because their plugin failed, one line each
+  /// naming the plugin, the device and what was left out.
+  std::vector<std::string> left_out;
+  bool excluded = false;  ///< a plugin failed under plugin_failure = "device": write nothing
 };
 
 /// Checks identity, locates each saved capability, migrates each record to its plugin's current
 /// schema and builds the plan for `device`; reads only, writes nothing. Throws RestoreRefused.
+/// A plugin failure (PluginFailure: the plugin threw, or asked for a write that is malformed,
+/// wider than its width or outside configuration space) is thrown unless
+/// options.on_plugin_failure is `capability`: then that record's writes are dropped and named in
+/// plan.left_out. (The `device` mode is handled by plan_restores.)
 DevicePlan plan_restore(Device& device, const DeviceSection& saved, const Registry& registry,
                         const RestoreOptions& options);
 

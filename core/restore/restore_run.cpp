@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "registry/plugin_call.hpp"
+
 namespace capstate::core {
 
 std::vector<DeviceRestore> plan_restores(DeviceSource& source, const StateFile& file,
@@ -23,7 +25,22 @@ std::vector<DeviceRestore> plan_restores(DeviceSource& source, const StateFile& 
           section.address.str(), source.describe()));
     }
     Device device = source.open(section.address);
-    DevicePlan plan = plan_restore(device, section, registry, options);
+    DevicePlan plan;
+    if (options.on_plugin_failure == PluginFailureMode::device) {
+      // All or nothing for this device: its plan is dropped whole when a plugin fails.
+      try {
+        plan = plan_restore(device, section, registry, options);
+      } catch (const PluginFailure& e) {
+        plan = DevicePlan{section.address, {}, {}, {}, {}, true};
+        plan.left_out.push_back(fmt::format(
+            "{}: device left out of the restore, nothing is written to it (plugin '{}' failed; "
+            "policy plugin_failure = \"device\"): {}",
+            section.address.str(), e.plugin(), e.what()));
+        plan.notes.push_back(plan.left_out.back());
+      }
+    } else {
+      plan = plan_restore(device, section, registry, options);
+    }
     restores.push_back({std::move(device), std::move(plan), {}});
   }
   if (restores.empty()) {
@@ -34,7 +51,9 @@ std::vector<DeviceRestore> plan_restores(DeviceSource& source, const StateFile& 
 
 void apply_restores(std::vector<DeviceRestore>& restores, bool verify) {
   for (DeviceRestore& r : restores) {
-    r.result = apply_plan(r.device, r.plan, verify);
+    if (!r.plan.excluded) {
+      r.result = apply_plan(r.device, r.plan, verify);
+    }
   }
 }
 

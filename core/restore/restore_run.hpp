@@ -17,12 +17,15 @@ struct DeviceRestore {
 };
 
 /// Plans the sections of `file` whose addresses are in `addresses` (all when empty) against
-/// `source`. Every device is planned before anything is written; any refusal throws.
+/// `source`. Every device is planned before anything is written; any refusal throws. With
+/// options.on_plugin_failure == device, a device whose plugin fails gets an excluded plan (no
+/// writes, the reason in plan.left_out) and the others proceed.
 std::vector<DeviceRestore> plan_restores(DeviceSource& source, const StateFile& file,
                                          const std::vector<PciAddress>& addresses,
                                          const Registry& registry, const RestoreOptions& options);
 
-/// Applies every plan in order (devices in file order); stops at the first failed write.
+/// Applies every plan that is not excluded, in order (devices in file order); stops at the first
+/// failed write.
 void apply_restores(std::vector<DeviceRestore>& restores, bool verify);
 
 }  // namespace capstate::core

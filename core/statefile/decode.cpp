@@ -228,7 +228,7 @@ class Decoder {
     std::uint32_t count = u32(pos + 25);
     std::size_t end = pos + length;
     std::size_t rpos = pos + format::kSectionHeaderLength;
-    std::map<std::tuple<int, int, int>, std::size_t> seen;
+    std::map<std::tuple<int, int>, std::size_t> seen;
     for (std::size_t r = 0; r < count; ++r) {
       where_.record_index = r;
       if (rpos == end) {
@@ -239,11 +239,18 @@ class Decoder {
       std::size_t start = rpos;
       rpos = record(rpos, end, rec);
       const Capability& cap = rec.capability;
-      auto key = std::make_tuple(static_cast<int>(cap.kind), int{cap.id}, int{cap.offset});
+      // Keyed by kind and offset: two records at one offset (even with different IDs) would
+      // restore the same registers twice.
+      auto key = std::make_tuple(static_cast<int>(cap.kind), int{cap.offset});
       if (auto [it, added] = seen.emplace(key, r); !added) {
-        fail(start + 4, checks::describe(cap) + " was already saved in record " +
-                            std::to_string(it->second + 1) +
-                            "; each capability instance may be saved only once");
+        const Capability& first = s.records[it->second].capability;
+        const std::string earlier = std::to_string(it->second + 1);
+        fail(start + 4,
+             checks::describe(cap) +
+                 (first.id == cap.id ? " was already saved in record " + earlier
+                                     : " overlaps record " + earlier + " (" +
+                                           checks::describe(first) + ", at the same offset)") +
+                 "; each capability instance may be saved only once");
       }
     }
     where_.record_index.reset();

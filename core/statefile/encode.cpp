@@ -131,14 +131,20 @@ class Encoder {
     w_.u8(s.identity.revision);
     w_.u8(s.identity.header_type);
     w_.u32(as_u32(s.records.size()));
-    std::map<std::tuple<int, int, int>, std::size_t> seen;
+    // One record per kind and offset, as the decoder demands.
+    std::map<std::tuple<int, int>, std::size_t> seen;
     for (std::size_t r = 0; r < s.records.size(); ++r) {
       where_.record_index = r;
       const Capability& cap = s.records[r].capability;
-      auto key = std::make_tuple(static_cast<int>(cap.kind), int{cap.id}, int{cap.offset});
+      auto key = std::make_tuple(static_cast<int>(cap.kind), int{cap.offset});
       if (auto [it, added] = seen.emplace(key, r); !added) {
-        fail(checks::describe(cap) + " was already saved in record " +
-             std::to_string(it->second + 1) + "; each capability instance may be saved once");
+        const Capability& first = s.records[it->second].capability;
+        const std::string earlier = std::to_string(it->second + 1);
+        fail(checks::describe(cap) +
+             (first.id == cap.id ? " was already saved in record " + earlier
+                                 : " overlaps record " + earlier + " (" + checks::describe(first) +
+                                       ", at the same offset)") +
+             "; each capability instance may be saved once");
       }
       record(s.records[r]);
     }

@@ -72,6 +72,11 @@ std::optional<std::string> capability_problem(const Capability& cap) {
   if (cap.offset >= format::kConfigSpaceSize) {
     return describe(cap) + ": the offset is outside configuration space (0x0-0xfff)";
   }
+  if (cap.offset % 4 != 0) {
+    return describe(cap) +
+           ": capability offsets are multiples of 4 (the low two bits of a capability pointer are "
+           "reserved), so this record cannot describe a real capability";
+  }
   if (cap.kind == CapKind::standard) {
     if (cap.id > 0xff) {
       return describe(cap) + ": standard capability IDs are 8 bits";

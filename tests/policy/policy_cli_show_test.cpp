@@ -31,8 +31,14 @@ TEST(ConfigShow, DefaultsWithTheirSource) {
             "identity_subsystem = false  # from built-in default\n"
             "verify = true  # from built-in default\n"
             "skip_capabilities = []  # from built-in default\n"
+            "plugin_failure = \"device\"  # from built-in default\n"
             "undo = true  # from built-in default\n"
             "undo_dir = \"/var/lib/capstate/undo\"  # from built-in default\n"
+            "lock_dir = \"/run/lock/capstate\"  # from built-in default\n"
+            "live_update_devices = []  # from built-in default\n"
+            "live_update_state = \"/var/lib/capstate/live-update.state\"  # from built-in "
+            "default\n"
+            "live_update_restore = \"early\"  # from built-in default\n"
             "log_level = \"warn\"  # from built-in default\n");
 }
 
@@ -82,7 +88,8 @@ TEST(ConfigShow, JsonHasValueAndSourceForEveryKey) {
   EXPECT_EQ(j.at("device")[0].at("source"), extra + ":2");
   EXPECT_EQ(j.at("device")[0].at("identity").at("value"), "none");
   EXPECT_EQ(j.at("device")[0].at("identity").at("source"), extra + ":4");
-  EXPECT_EQ(j.size(), 15U);
+  EXPECT_EQ(j.at("live_update_restore").at("value"), "early");
+  EXPECT_EQ(j.size(), 20U);
 }
 
 TEST(ConfigShow, LaterConfigFlagWins) {

@@ -26,6 +26,18 @@ TEST(PolicyErrors, SyntaxErrorNamesLineAndColumn) {
   EXPECT_THAT(error_of("verify = true\nidentity = \"ids\n"), HasSubstr("not valid TOML"));
 }
 
+TEST(PolicyErrors, NewKeysAreValidated) {
+  EXPECT_THAT(error_of("plugin_failure = \"some\"\n"),
+              HasSubstr("bad.toml:1:18: key 'plugin_failure' is \"some\"; expected one of "
+                        "\"abort\", \"device\", \"capability\""));
+  EXPECT_THAT(error_of("live_update_restore = \"never\"\n"),
+              HasSubstr("key 'live_update_restore' is \"never\"; expected one of \"early\", "
+                        "\"late\", \"off\""));
+  EXPECT_THAT(error_of("live_update_devices = \"0000:01:00.0\"\n"),
+              HasSubstr("key 'live_update_devices' must be an array of strings, found a string"));
+  EXPECT_THAT(error_of("lock_dir = 5\n"), HasSubstr("key 'lock_dir' must be a string"));
+}
+
 TEST(PolicyErrors, UnknownTopLevelKey) {
   EXPECT_THAT(error_of("verify = true\n  verfy = false\n"),
               HasSubstr("bad.toml:2:3: unknown key 'verfy'"));

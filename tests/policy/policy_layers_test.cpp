@@ -156,7 +156,8 @@ TEST(PackagedPolicy, EveryKeyIsDocumentedWithItsDefault) {
   for (const char* key :
        {"plugin_dirs", "disabled_plugins", "allow_untrusted_plugin_dirs", "unhandled_capability",
         "newer_record", "lossy_downgrade", "identity", "identity_subsystem", "verify",
-        "skip_capabilities", "undo", "undo_dir", "log_level"}) {
+        "skip_capabilities", "plugin_failure", "undo", "undo_dir", "lock_dir",
+        "live_update_devices", "live_update_state", "live_update_restore", "log_level"}) {
     SCOPED_TRACE(key);
     EXPECT_NE(uncommented.find(std::string(key) + " = "), std::string::npos);
   }
@@ -167,11 +168,13 @@ TEST(PackagedPolicy, EveryKeyIsDocumentedWithItsDefault) {
   for (Policy* q : {&p, &expected}) {
     q->plugin_dirs.source = q->disabled_plugins.source = q->allow_untrusted_plugin_dirs.source =
         "x";
-    q->undo.source = q->undo_dir.source = q->log_level.source = "x";
+    q->undo.source = q->undo_dir.source = q->log_level.source = q->lock_dir.source = "x";
+    q->live_update_devices.source = q->live_update_state.source = "x";
+    q->live_update_restore.source = "x";
     core::DevicePolicy& d = q->defaults;
     d.unhandled_capability.source = d.newer_record.source = d.lossy_downgrade.source = "x";
     d.identity.source = d.identity_subsystem.source = d.verify.source = "x";
-    d.skip_capabilities.source = "x";
+    d.skip_capabilities.source = d.plugin_failure.source = "x";
   }
   EXPECT_EQ(core::policy_to_json(p), core::policy_to_json(expected));
 }

@@ -54,5 +54,19 @@ TEST(PolicyMatch, LaterMatchesOverrideAndKeepTheirSource) {
   EXPECT_TRUE(none.verify.value);
 }
 
+TEST(PolicyMatch, PluginFailureIsPerDevice) {
+  core::Policy p = core::default_policy();
+  core::merge_policy_text(p,
+                          "plugin_failure = \"abort\"\n"
+                          "[[device]]\nmatch = \"0000:01:*\"\nplugin_failure = \"capability\"\n",
+                          "p.toml");
+  const core::DevicePolicy nic = core::effective(p, at("0000:01:00.0"), 0x8086, 0x10d3);
+  EXPECT_EQ(nic.plugin_failure.value, "capability");
+  EXPECT_EQ(nic.plugin_failure.source, "p.toml:4");
+  const core::DevicePolicy other = core::effective(p, at("0000:02:00.0"), 0x8086, 0x10d3);
+  EXPECT_EQ(other.plugin_failure.value, "abort");
+  EXPECT_EQ(other.plugin_failure.source, "p.toml:1");
+}
+
 }  // namespace
 }  // namespace capstate::policytest

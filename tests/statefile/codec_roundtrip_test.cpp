@@ -68,7 +68,8 @@ TEST(StateFileRoundTrip, LongestNamesAndExtremeValues) {
   f.devices[0].address = {0x10000, 0xff, 31, 7};  // VMD-style domain above 0xffff
   f.devices[0].identity = {0xffff, 0xffff, 0xffff, 0xffff, 0xffffff, 0xff, 0xff};
   f.devices[0].records[0].plugin = std::string(255, ' ');
-  f.devices[0].records[0].capability = {CapKind::extended, 0xffff, 0xfff, 0xff};
+  // 0xffc: the highest offset a capability can have (offsets are multiples of 4).
+  f.devices[0].records[0].capability = {CapKind::extended, 0xffff, 0xffc, 0xff};
   f.devices[0].records[0].schema_version = 0xffff;
   f.devices[0].records[0].fingerprint = UINT64_MAX;
   EXPECT_EQ(round_trip(f), f);

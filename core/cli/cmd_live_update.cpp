@@ -1,0 +1,260 @@
+// capstate live-update: save the policy's devices before a kexec and restore them in the next
+// boot. Everything comes from the policy (live_update_devices, live_update_state,
+// live_update_restore), so the systemd units carry no arguments an operator has to edit.
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <stdexcept>
+
+#include "backends/sysfs_source.hpp"
+#include "cli/cli_common.hpp"
+#include "engine/save_engine.hpp"
+#include "engine/save_state.hpp"
+#include "restore/restore_run.hpp"
+#include "statefile/state_file_io.hpp"
+#include "util/file_lock.hpp"
+
+namespace fs = std::filesystem;
+
+namespace capstate::cli {
+namespace {
+
+struct LiveUpdateArgs {
+  std::string sysfs_root = "/sys";  // --sysfs-root (tests use a fake tree)
+  std::string stage;                // restore --stage early|late
+};
+
+// True when one of the live_update_devices selectors names the device (empty list: no selector).
+bool named_by_policy(const std::vector<std::string>& selectors, const core::PciAddress& address,
+                     const core::DeviceIdentity& id) {
+  return std::any_of(selectors.begin(), selectors.end(), [&](const std::string& s) {
+    return core::device_matches(s, address, id.vendor_id, id.device_id);
+  });
+}
+
+// Policy plugin_failure as the engines take it (validated when the policy was loaded).
+core::PluginFailureMode failure_mode(const core::DevicePolicy& p) {
+  return core::parse_plugin_failure_mode(p.plugin_failure.value)
+      .value_or(core::PluginFailureMode::abort);
+}
+
+core::SaveOptions save_options_for(const core::DevicePolicy& p) {
+  core::SaveOptions options;
+  options.fail_on_unhandled = p.unhandled_capability.value == "fail";
+  options.on_plugin_failure = failure_mode(p);
+  for (const std::string& key : p.skip_capabilities.value) {
+    if (const auto cap = core::parse_capability_key(key)) {
+      options.skip.push_back(*cap);
+    }
+  }
+  return options;
+}
+
+core::RestoreOptions restore_options_for(const core::DevicePolicy& p, const core::StateFile& f) {
+  core::RestoreOptions options;
+  options.identity = p.identity.value == "ids"    ? core::IdentityMode::ids
+                     : p.identity.value == "none" ? core::IdentityMode::none
+                                                  : core::IdentityMode::exact;
+  options.identity_subsystem = p.identity_subsystem.value;
+  options.allow_lossy = p.lossy_downgrade.value == "allow";
+  options.skip_newer_records = p.newer_record.value == "skip";
+  options.on_plugin_failure = failure_mode(p);
+  options.producer = f.envelope.producer_name + " " + f.envelope.producer_version;
+  return options;
+}
+
+// Renames `from` to `to` (atomic within one file system) and syncs the directory.
+void rename_durably(const fs::path& from, const fs::path& to) {
+  std::error_code ec;
+  fs::rename(from, to, ec);
+  if (ec) {
+    throw std::runtime_error(fmt::format(
+        "restored the devices but could not rename {} to {}: {}; remove or rename it by hand, or "
+        "the next boot restores it again",
+        from.string(), to.string(), ec.message()));
+  }
+  const int dir = ::open(to.parent_path().empty() ? "." : to.parent_path().c_str(),
+                         O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir >= 0) {
+    ::fsync(dir);
+    ::close(dir);
+  }
+}
+
+int run_save(const LiveUpdateArgs& a, const GlobalOptions& globals) {
+  const core::Policy& p = policy();
+  const std::vector<std::string>& selectors = p.live_update_devices.value;
+  core::SysfsSource source(a.sysfs_root);
+  const core::Registry registry = load_registry(globals);
+  core::StateFile file;
+  core::SaveReport report;
+  for (const core::PciAddress& address : source.addresses()) {
+    core::DeviceIdentity id;
+    {
+      core::Device device = source.open(address);
+      id = core::read_identity(*device.config);
+    }
+    if (!selectors.empty() && !named_by_policy(selectors, address, id)) {
+      continue;
+    }
+    const core::DevicePolicy dp = core::effective(p, address, id.vendor_id, id.device_id);
+    core::StateFile part =
+        core::save_state(source, {address}, registry, save_options_for(dp), report);
+    if (part.devices.empty() || (selectors.empty() && part.devices.front().records.empty())) {
+      continue;  // "every device": only those with a capability a plugin handles
+    }
+    if (file.devices.empty()) {
+      file.envelope = part.envelope;
+    }
+    file.devices.push_back(std::move(part.devices.front()));
+  }
+  for (const std::string& w : report.warnings) {
+    spdlog::warn("{}", w);
+  }
+  for (const std::string& w : report.left_out) {
+    spdlog::warn("{}", w);
+  }
+  if (file.devices.empty()) {
+    throw std::runtime_error(fmt::format(
+        "live-update save: no device in {} {}; nothing was written. Check live_update_devices "
+        "(from {}) against 'capstate list' and 'capstate plugins'",
+        source.describe(),
+        selectors.empty() ? "has a capability a loaded plugin handles"
+                          : "matches live_update_devices",
+        p.live_update_devices.source));
+  }
+  const fs::path state = p.live_update_state.value;
+  if (state.has_parent_path()) {
+    fs::create_directories(state.parent_path());
+  }
+  core::write_state_file(state, file);
+  std::size_t records = 0;
+  for (const core::DeviceSection& d : file.devices) {
+    records += d.records.size();
+  }
+  if (globals.json) {
+    print_out(nlohmann::json{
+        {"action", "saved"},
+        {"file", state.string()},
+        {"devices", file.devices.size()},
+        {"records",
+         records}}.dump(2));
+  } else {
+    print_out(fmt::format("live-update: saved {} devices, {} records to {}", file.devices.size(),
+                          records, state.string()));
+  }
+  return kExitOk;
+}
+
+// The one line printed when restore has nothing to do (stdout, so the journal keeps it).
+int nothing_to_do(const GlobalOptions& globals, const std::string& reason) {
+  if (globals.json) {
+    print_out(nlohmann::json{{"action", "none"}, {"reason", reason}}.dump(2));
+  } else {
+    print_out("live-update restore: " + reason);
+  }
+  return kExitOk;
+}
+
+int run_restore(const LiveUpdateArgs& a, const GlobalOptions& globals) {
+  const core::Policy& p = policy();
+  if (a.stage != p.live_update_restore.value) {
+    return nothing_to_do(
+        globals, fmt::format("policy restores at stage '{}' (live_update_restore "
+                             "from {}), not '{}'; nothing to do",
+                             p.live_update_restore.value, p.live_update_restore.source, a.stage));
+  }
+  const fs::path state = p.live_update_state.value;
+  std::error_code ec;
+  if (!fs::exists(state, ec)) {
+    return nothing_to_do(globals,
+                         fmt::format("no state file {}; nothing to restore", state.string()));
+  }
+  const core::StateFile file = core::read_state_file(state);
+  // The same per-device locks as restore: no other capstate writes these devices meanwhile.
+  std::vector<core::FileLock> locks;
+  for (const core::DeviceSection& section : file.devices) {
+    locks.push_back(core::lock_device(p.lock_dir.value, section.address.str()));
+  }
+  core::SysfsSource source(a.sysfs_root);
+  const core::Registry registry = load_registry(globals);
+  std::vector<core::DeviceRestore> restores;
+  std::vector<bool> verify;
+  for (const core::DeviceSection& section : file.devices) {
+    const core::DevicePolicy dp =
+        core::effective(p, section.address, section.identity.vendor_id, section.identity.device_id);
+    for (core::DeviceRestore& r : core::plan_restores(source, file, {section.address}, registry,
+                                                      restore_options_for(dp, file))) {
+      for (const std::string& skipped : r.plan.skipped) {
+        spdlog::warn("{}", skipped);
+      }
+      for (const std::string& left : r.plan.left_out) {
+        spdlog::warn("{}", left);
+      }
+      restores.push_back(std::move(r));
+      verify.push_back(dp.verify.value);
+    }
+  }
+  std::size_t written = 0;
+  std::size_t differing = 0;
+  for (std::size_t i = 0; i < restores.size(); ++i) {
+    if (restores[i].plan.excluded) {
+      continue;
+    }
+    restores[i].result = core::apply_plan(restores[i].device, restores[i].plan, verify[i]);
+    written += restores[i].result.written;
+    for (const std::string& m : restores[i].result.mismatches) {
+      spdlog::error("verify failed: {}", m);
+    }
+    differing += restores[i].result.mismatches.size();
+  }
+  // Every write was done: the file must not be restored again by a later, ordinary boot.
+  const fs::path done = state.string() + ".restored";
+  rename_durably(state, done);
+  if (globals.json) {
+    print_out(nlohmann::json{{"action", "restored"},
+                             {"file", done.string()},
+                             {"devices", restores.size()},
+                             {"written", written},
+                             {"mismatches", differing}}
+                  .dump(2));
+  } else {
+    print_out(fmt::format("live-update: restored {} devices ({} writes{}) from {}; renamed to {}",
+                          restores.size(), written,
+                          differing == 0 ? "" : fmt::format(", {} registers differ", differing),
+                          state.string(), done.string()));
+  }
+  return differing == 0 ? kExitOk : kExitVerifyFailed;
+}
+
+}  // namespace
+
+Verb add_live_update_verb(CLI::App& app, GlobalOptions& globals) {
+  auto* cmd = app.add_subcommand(
+      "live-update", "Save before a kexec and restore in the next boot, as the policy says");
+  cmd->require_subcommand(1);
+  auto a = std::make_shared<LiveUpdateArgs>();
+  auto* save = cmd->add_subcommand(
+      "save", "Save the live_update_devices of the policy to its live_update_state file");
+  auto* restore = cmd->add_subcommand(
+      "restore", "Restore the live_update_state file if STAGE is the policy's live_update_restore");
+  for (auto* sub : {save, restore}) {
+    sub->add_option("--sysfs-root", a->sysfs_root, "Root of the sysfs tree (for tests)")
+        ->capture_default_str()
+        ->type_name("DIR");
+  }
+  restore->add_option("--stage", a->stage, "Boot stage this run belongs to: early or late")
+      ->required()
+      ->check(CLI::IsMember({"early", "late"}))
+      ->type_name("STAGE");
+  return {cmd, [a, save, &globals] {
+            return save->parsed() ? run_save(*a, globals) : run_restore(*a, globals);
+          }};
+}
+
+}  // namespace capstate::cli
