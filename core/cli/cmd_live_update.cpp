@@ -13,6 +13,9 @@
 
 #include "backends/sysfs_source.hpp"
 #include "cli/cli_common.hpp"
+#include "cli/json_error.hpp"
+#include "cli/policy_options.hpp"
+#include "cli/restore_flow.hpp"
 #include "engine/save_engine.hpp"
 #include "engine/save_state.hpp"
 #include "restore/restore_run.hpp"
@@ -37,46 +40,15 @@ bool named_by_policy(const std::vector<std::string>& selectors, const core::PciA
   });
 }
 
-// Policy plugin_failure as the engines take it (validated when the policy was loaded).
-core::PluginFailureMode failure_mode(const core::DevicePolicy& p) {
-  return core::parse_plugin_failure_mode(p.plugin_failure.value)
-      .value_or(core::PluginFailureMode::abort);
-}
-
-core::SaveOptions save_options_for(const core::DevicePolicy& p) {
-  core::SaveOptions options;
-  options.fail_on_unhandled = p.unhandled_capability.value == "fail";
-  options.on_plugin_failure = failure_mode(p);
-  for (const std::string& key : p.skip_capabilities.value) {
-    if (const auto cap = core::parse_capability_key(key)) {
-      options.skip.push_back(*cap);
-    }
-  }
-  return options;
-}
-
-core::RestoreOptions restore_options_for(const core::DevicePolicy& p, const core::StateFile& f) {
-  core::RestoreOptions options;
-  options.identity = p.identity.value == "ids"    ? core::IdentityMode::ids
-                     : p.identity.value == "none" ? core::IdentityMode::none
-                                                  : core::IdentityMode::exact;
-  options.identity_subsystem = p.identity_subsystem.value;
-  options.allow_lossy = p.lossy_downgrade.value == "allow";
-  options.skip_newer_records = p.newer_record.value == "skip";
-  options.on_plugin_failure = failure_mode(p);
-  options.producer = f.envelope.producer_name + " " + f.envelope.producer_version;
-  return options;
-}
-
 // Renames `from` to `to` (atomic within one file system) and syncs the directory.
 void rename_durably(const fs::path& from, const fs::path& to) {
   std::error_code ec;
   fs::rename(from, to, ec);
   if (ec) {
-    throw std::runtime_error(fmt::format(
-        "restored the devices but could not rename {} to {}: {}; remove or rename it by hand, or "
-        "the next boot restores it again",
-        from.string(), to.string(), ec.message()));
+    throw CliError(ErrorKind::file, fmt::format("restored the devices but could not rename {} to "
+                                                "{}: {}; remove or rename it by hand, or "
+                                                "the next boot restores it again",
+                                                from.string(), to.string(), ec.message()));
   }
   const int dir = ::open(to.parent_path().empty() ? "." : to.parent_path().c_str(),
                          O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -89,6 +61,12 @@ void rename_durably(const fs::path& from, const fs::path& to) {
 int run_save(const LiveUpdateArgs& a, const GlobalOptions& globals) {
   const core::Policy& p = policy();
   const std::vector<std::string>& selectors = p.live_update_devices.value;
+  const fs::path state = p.live_update_state.value;
+  // Held until after the rename: no other capstate writes the state file meanwhile.
+  if (state.has_parent_path()) {
+    fs::create_directories(state.parent_path());
+  }
+  const core::FileLock lock = core::lock_file_for_writing(state);
   core::SysfsSource source(a.sysfs_root);
   const core::Registry registry = load_registry(globals);
   core::StateFile file;
@@ -103,8 +81,7 @@ int run_save(const LiveUpdateArgs& a, const GlobalOptions& globals) {
       continue;
     }
     const core::DevicePolicy dp = core::effective(p, address, id.vendor_id, id.device_id);
-    core::StateFile part =
-        core::save_state(source, {address}, registry, save_options_for(dp), report);
+    core::StateFile part = core::save_state(source, {address}, registry, save_options(dp), report);
     if (part.devices.empty() || (selectors.empty() && part.devices.front().records.empty())) {
       continue;  // "every device": only those with a capability a plugin handles
     }
@@ -120,17 +97,15 @@ int run_save(const LiveUpdateArgs& a, const GlobalOptions& globals) {
     spdlog::warn("{}", w);
   }
   if (file.devices.empty()) {
-    throw std::runtime_error(fmt::format(
-        "live-update save: no device in {} {}; nothing was written. Check live_update_devices "
-        "(from {}) against 'capstate list' and 'capstate plugins'",
-        source.describe(),
-        selectors.empty() ? "has a capability a loaded plugin handles"
-                          : "matches live_update_devices",
-        p.live_update_devices.source));
-  }
-  const fs::path state = p.live_update_state.value;
-  if (state.has_parent_path()) {
-    fs::create_directories(state.parent_path());
+    throw CliError(
+        ErrorKind::refused,
+        fmt::format(
+            "live-update save: no device in {} {}; nothing was written. Check live_update_devices "
+            "(from {}) against 'capstate list' and 'capstate plugins'",
+            source.describe(),
+            selectors.empty() ? "has a capability a loaded plugin handles"
+                              : "matches live_update_devices",
+            p.live_update_devices.source));
   }
   core::write_state_file(state, file);
   std::size_t records = 0;
@@ -177,41 +152,28 @@ int run_restore(const LiveUpdateArgs& a, const GlobalOptions& globals) {
   }
   const core::StateFile file = core::read_state_file(state);
   // The same per-device locks as restore: no other capstate writes these devices meanwhile.
-  std::vector<core::FileLock> locks;
-  for (const core::DeviceSection& section : file.devices) {
-    locks.push_back(core::lock_device(p.lock_dir.value, section.address.str()));
-  }
+  const std::vector<core::FileLock> locks = lock_file_devices(file, {});
   core::SysfsSource source(a.sysfs_root);
   const core::Registry registry = load_registry(globals);
-  std::vector<core::DeviceRestore> restores;
-  std::vector<bool> verify;
-  for (const core::DeviceSection& section : file.devices) {
-    const core::DevicePolicy dp =
-        core::effective(p, section.address, section.identity.vendor_id, section.identity.device_id);
-    for (core::DeviceRestore& r : core::plan_restores(source, file, {section.address}, registry,
-                                                      restore_options_for(dp, file))) {
-      for (const std::string& skipped : r.plan.skipped) {
-        spdlog::warn("{}", skipped);
-      }
-      for (const std::string& left : r.plan.left_out) {
-        spdlog::warn("{}", left);
-      }
-      restores.push_back(std::move(r));
-      verify.push_back(dp.verify.value);
+  PlannedDevices planned = plan_with_policy(source, file, {}, registry, {}, false, false, globals);
+  std::vector<core::DeviceRestore>& restores = planned.restores;
+  for (const core::DeviceRestore& r : restores) {
+    for (const std::string& left : r.plan.left_out) {
+      spdlog::warn("{}", left);
     }
   }
+  // The same undo file as restore: the state the devices had before this boot's restore.
+  const UndoChoice undo = undo_choice(false, "", source);
+  const fs::path undo_file = save_undo_file(undo, restores, registry, globals);
+  apply_planned(planned, undo, undo_file, globals);
   std::size_t written = 0;
   std::size_t differing = 0;
-  for (std::size_t i = 0; i < restores.size(); ++i) {
-    if (restores[i].plan.excluded) {
-      continue;
-    }
-    restores[i].result = core::apply_plan(restores[i].device, restores[i].plan, verify[i]);
-    written += restores[i].result.written;
-    for (const std::string& m : restores[i].result.mismatches) {
+  for (const core::DeviceRestore& r : restores) {
+    written += r.result.written;
+    for (const std::string& m : r.result.mismatches) {
       spdlog::error("verify failed: {}", m);
     }
-    differing += restores[i].result.mismatches.size();
+    differing += r.result.mismatches.size();
   }
   // Every write was done: the file must not be restored again by a later, ordinary boot.
   const fs::path done = state.string() + ".restored";

@@ -1,23 +1,18 @@
 // capstate restore: write a state file back into devices, in phase order, then verify.
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
-#include <unistd.h>
 
 #include <algorithm>
-#include <cstdio>
-#include <ctime>
 #include <nlohmann/json.hpp>
 
 #include "backends/dump_source.hpp"
 #include "backends/image_source.hpp"
 #include "cli/cli_common.hpp"
 #include "cli/json_error.hpp"
-#include "cli/progress.hpp"
+#include "cli/restore_flow.hpp"
 #include "restore/plan_text.hpp"
 #include "restore/restore_run.hpp"
-#include "restore/undo.hpp"
 #include "statefile/codec.hpp"
-#include "util/file_lock.hpp"
 #include "util/file_read.hpp"
 
 namespace capstate::cli {
@@ -27,11 +22,9 @@ struct RestoreArgs {
   SourceOptions source;
   std::string input;
   std::string output_dump;
-  std::string identity;  // empty: from the policy
-  bool identity_subsystem = false;
+  MatchFlags match;  // --identity, --identity-subsystem, --allow-lossy
   bool dry_run = false;
   bool no_verify = false;
-  bool allow_lossy = false;
   bool no_undo = false;  // --no-undo (wins over policy undo)
   std::string undo_dir;  // --undo-dir (empty: policy undo_dir)
 };
@@ -46,80 +39,15 @@ void write_copy(core::DeviceSource& source, const std::string& out) {
   }
 }
 
-core::IdentityMode identity_mode(const std::string& text) {
-  return text == "ids" ? core::IdentityMode::ids
-                       : (text == "none" ? core::IdentityMode::none : core::IdentityMode::exact);
-}
-
 /// Options shared by restore and diff: how strictly devices must match.
-void add_restore_match_options(CLI::App* cmd, RestoreArgs& a) {
-  cmd->add_option("--identity", a.identity,
+void add_restore_match_options(CLI::App* cmd, MatchFlags& m) {
+  cmd->add_option("--identity", m.identity,
                   "How strictly the device must match: exact, ids, none (default: policy)")
       ->check(CLI::IsMember({"exact", "ids", "none"}));
-  cmd->add_flag("--identity-subsystem", a.identity_subsystem,
+  cmd->add_flag("--identity-subsystem", m.identity_subsystem,
                 "Also require the subsystem IDs to match");
-  cmd->add_flag("--allow-lossy", a.allow_lossy,
+  cmd->add_flag("--allow-lossy", m.allow_lossy,
                 "Allow migration steps that drop data on the way to the current schema");
-}
-
-// Flags win over the device's policy; diff keeps identity "none" unless a policy file sets it.
-core::RestoreOptions restore_options(const RestoreArgs& a, const core::StateFile& file,
-                                     const core::DevicePolicy& p, bool diff) {
-  core::RestoreOptions options;
-  const bool policy_identity = !diff || p.identity.source != core::kBuiltInSource;
-  options.identity = identity_mode(!a.identity.empty() ? a.identity
-                                   : policy_identity   ? p.identity.value
-                                                       : "none");
-  options.identity_subsystem = a.identity_subsystem || p.identity_subsystem.value;
-  options.allow_lossy = a.allow_lossy || p.lossy_downgrade.value == "allow";
-  options.skip_newer_records = p.newer_record.value == "skip";
-  options.on_plugin_failure = core::parse_plugin_failure_mode(p.plugin_failure.value)
-                                  .value_or(core::PluginFailureMode::device);
-  options.producer = file.envelope.producer_name + " " + file.envelope.producer_version;
-  return options;
-}
-
-/// One device's plan and whether it is read back (policy verify, unless --no-verify).
-struct PlannedDevices {
-  std::vector<core::DeviceRestore> restores;  ///< in file order
-  std::vector<bool> verify;                   ///< per restore
-};
-
-// Plans each selected section with its own device policy; every device before any write.
-PlannedDevices plan_with_policy(core::DeviceSource& source, const core::StateFile& file,
-                                const std::vector<core::PciAddress>& only,
-                                const core::Registry& registry, const RestoreArgs& a, bool diff,
-                                const GlobalOptions& globals) {
-  PlannedDevices out;
-  const auto selected = [&only](const core::DeviceSection& section) {
-    return only.empty() || std::find(only.begin(), only.end(), section.address) != only.end();
-  };
-  Progress progress(
-      diff ? "comparing" : "planning",
-      static_cast<std::size_t>(std::count_if(file.devices.begin(), file.devices.end(), selected)),
-      globals);
-  for (const core::DeviceSection& section : file.devices) {
-    if (!selected(section)) {
-      continue;
-    }
-    progress.step(section.address);
-    const core::DevicePolicy p = core::effective(
-        policy(), section.address, section.identity.vendor_id, section.identity.device_id);
-    for (core::DeviceRestore& r : core::plan_restores(source, file, {section.address}, registry,
-                                                      restore_options(a, file, p, diff))) {
-      for (const std::string& skipped : r.plan.skipped) {
-        spdlog::warn("{}", skipped);
-      }
-      out.restores.push_back(std::move(r));
-      out.verify.push_back(!a.no_verify && p.verify.value);
-    }
-  }
-  if (out.restores.empty()) {
-    throw core::RestoreRefused(
-        "no device of the state file matches the selection; nothing was written; 'capstate "
-        "inspect FILE' lists the file's devices");
-  }
-  return out;
 }
 
 // The state file (every checksum verified before any device is opened), the device source and
@@ -164,64 +92,7 @@ std::vector<core::FileLock> lock_restore_targets(const RestoreArgs& a, const Res
     throw std::invalid_argument(
         "--output-dump works with --dump or --image sources only; nothing was written");
   }
-  std::vector<core::PciAddress> devices;
-  for (const core::DeviceSection& section : in.file.devices) {
-    if (in.only.empty() ||
-        std::find(in.only.begin(), in.only.end(), section.address) != in.only.end()) {
-      devices.push_back(section.address);
-    }
-  }
-  std::sort(devices.begin(), devices.end());
-  devices.erase(std::unique(devices.begin(), devices.end()), devices.end());
-  for (const core::PciAddress& address : devices) {
-    locks.push_back(core::lock_device(policy().lock_dir.value, address.str()));
-  }
-  return locks;
-}
-
-/// Where this restore's undo file goes, or (empty dir) why it gets none.
-struct UndoChoice {
-  std::filesystem::path dir;  ///< the undo directory; empty: no undo file
-  std::string none_reason;    ///< why there is none, for messages
-};
-
-UndoChoice undo_choice(const RestoreArgs& a, const core::DeviceSource& source) {
-  if (!source.writes_hardware()) {
-    return {{},
-            "--dump/--image sources never change their input file (only --output-dump is "
-            "written), so the input file is the way back"};
-  }
-  if (a.no_undo) {
-    return {{}, "--no-undo was given; restore a state file saved earlier to go back"};
-  }
-  if (!policy().undo.value) {
-    return {{},
-            fmt::format("the policy disables it (undo = false, {}); restore a state file "
-                        "saved earlier to go back",
-                        policy().undo.source)};
-  }
-  return {a.undo_dir.empty() ? std::filesystem::path(policy().undo_dir.value)
-                             : std::filesystem::path(a.undo_dir),
-          ""};
-}
-
-// Saves the undo file before the first write (when one is wanted and anything is written) and
-// says where it is; returns its path, or an empty path.
-std::filesystem::path save_undo_file(const UndoChoice& choice,
-                                     std::vector<core::DeviceRestore>& restores,
-                                     const core::Registry& registry, const GlobalOptions& globals) {
-  if (choice.dir.empty() || !core::restores_write(restores)) {
-    return {};
-  }
-  const core::StateFile state = core::undo_state(restores, registry);
-  const std::filesystem::path path =
-      core::undo_file_path(choice.dir, std::time(nullptr), ::getpid());
-  core::write_undo_file(path, state);
-  if (!globals.quiet) {
-    std::fprintf(stderr, "%s\n", core::undo_file_line(path).c_str());
-    std::fflush(stderr);
-  }
-  return path;
+  return lock_file_devices(in.file, in.only);
 }
 
 // The closing line of a restore whose read-back found differences: how many, and what to do.
@@ -247,7 +118,7 @@ Verb add_restore_verb(CLI::App& app, GlobalOptions& globals) {
   auto a = std::make_shared<RestoreArgs>();
   cmd->add_option("-i,--input", a->input, "State file to restore")->required()->type_name("FILE");
   add_source_options(cmd, a->source);
-  add_restore_match_options(cmd, *a);
+  add_restore_match_options(cmd, a->match);
   cmd->add_flag("--dry-run", a->dry_run, "Print the write plan as a diff and write nothing");
   cmd->add_flag("--no-verify", a->no_verify, "Do not read registers back after writing");
   cmd->add_flag("--no-undo", a->no_undo,
@@ -265,8 +136,8 @@ Verb add_restore_verb(CLI::App& app, GlobalOptions& globals) {
         const std::vector<core::FileLock> locks =
             a->dry_run ? std::vector<core::FileLock>{} : lock_restore_targets(*a, in);
         const core::Registry registry = load_registry(globals);
-        PlannedDevices planned =
-            plan_with_policy(*in.source, in.file, in.only, registry, *a, false, globals);
+        PlannedDevices planned = plan_with_policy(*in.source, in.file, in.only, registry, a->match,
+                                                  a->no_verify, false, globals);
         std::vector<core::DeviceRestore>& restores = planned.restores;
         std::vector<const core::DevicePlan*> plans;
         for (const core::DeviceRestore& r : restores) {
@@ -288,23 +159,9 @@ Verb add_restore_verb(CLI::App& app, GlobalOptions& globals) {
           print_out(globals.json ? core::plans_to_json(plans) : text);
           return left_out == 0 ? kExitOk : kExitFailure;
         }
-        const UndoChoice undo = undo_choice(*a, *in.source);
+        const UndoChoice undo = undo_choice(a->no_undo, a->undo_dir, *in.source);
         const std::filesystem::path undo_file = save_undo_file(undo, restores, registry, globals);
-        Progress progress("restoring", restores.size(), globals);
-        for (std::size_t i = 0; i < restores.size(); ++i) {
-          progress.step(restores[i].plan.address);
-          if (restores[i].plan.excluded) {
-            continue;  // a plugin failed while planning it: nothing is written to it
-          }
-          try {
-            restores[i].result =
-                core::apply_plan(restores[i].device, restores[i].plan, planned.verify[i]);
-          } catch (const core::RestoreWriteError& e) {
-            throw core::RestoreWriteError(
-                core::write_failure_text(e.what(), restores, i, undo_file, undo.none_reason));
-          }
-        }
-        progress.finish();
+        apply_planned(planned, undo, undo_file, globals);
         if (!a->output_dump.empty()) {
           write_copy(*in.source, a->output_dump);
         }
@@ -369,22 +226,23 @@ Verb add_diff_verb(CLI::App& app, GlobalOptions& globals) {
   auto a = std::make_shared<RestoreArgs>();
   cmd->add_option("FILE", a->input, "State file to compare with")->required()->type_name("FILE");
   add_source_options(cmd, a->source);
-  add_restore_match_options(cmd, *a);
-  return {
-      cmd, [a, &globals] {
-        RestoreInputs in = load_inputs(*a);
-        const core::Registry registry = load_registry(globals);
-        const std::vector<core::DeviceRestore> restores =
-            plan_with_policy(*in.source, in.file, in.only, registry, *a, true, globals).restores;
-        std::vector<const core::DevicePlan*> plans;
-        std::string text;
-        for (const core::DeviceRestore& r : restores) {
-          plans.push_back(&r.plan);
-          text += core::plan_to_text(r.plan, true);
-        }
-        print_out(globals.json ? core::plans_to_json(plans) : text);
-        return kExitOk;
-      }};
+  add_restore_match_options(cmd, a->match);
+  return {cmd, [a, &globals] {
+            RestoreInputs in = load_inputs(*a);
+            const core::Registry registry = load_registry(globals);
+            const std::vector<core::DeviceRestore> restores =
+                plan_with_policy(*in.source, in.file, in.only, registry, a->match, false, true,
+                                 globals)
+                    .restores;
+            std::vector<const core::DevicePlan*> plans;
+            std::string text;
+            for (const core::DeviceRestore& r : restores) {
+              plans.push_back(&r.plan);
+              text += core::plan_to_text(r.plan, true);
+            }
+            print_out(globals.json ? core::plans_to_json(plans) : text);
+            return kExitOk;
+          }};
 }
 
 }  // namespace capstate::cli

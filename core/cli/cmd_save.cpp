@@ -6,6 +6,7 @@
 
 #include "cli/cli_common.hpp"
 #include "cli/json_error.hpp"
+#include "cli/policy_options.hpp"
 #include "cli/progress.hpp"
 #include "engine/save_engine.hpp"
 #include "engine/save_state.hpp"
@@ -16,21 +17,11 @@
 namespace capstate::cli {
 namespace {
 
-// Policy for one device: unhandled_capability = "fail" and skip_capabilities (capability keys).
+// The save options the policy gives this device (matched on its live identity).
 core::SaveOptions save_options_for(core::DeviceSource& source, const core::PciAddress& address) {
   const core::Device device = source.open(address);
   const core::DeviceIdentity id = core::read_identity(*device.config);
-  const core::DevicePolicy p = core::effective(policy(), address, id.vendor_id, id.device_id);
-  core::SaveOptions options;
-  options.fail_on_unhandled = p.unhandled_capability.value == "fail";
-  options.on_plugin_failure = core::parse_plugin_failure_mode(p.plugin_failure.value)
-                                  .value_or(core::PluginFailureMode::device);
-  for (const std::string& key : p.skip_capabilities.value) {
-    if (const auto cap = core::parse_capability_key(key)) {
-      options.skip.push_back(*cap);
-    }
-  }
-  return options;
+  return save_options(core::effective(policy(), address, id.vendor_id, id.device_id));
 }
 
 }  // namespace

@@ -11,14 +11,27 @@ namespace capstate::core {
 std::vector<DeviceRestore> plan_restores(DeviceSource& source, const StateFile& file,
                                          const std::vector<PciAddress>& addresses,
                                          const Registry& registry, const RestoreOptions& options) {
-  const std::vector<PciAddress> present = source.addresses();
+  return plan_restores_with(source, file, addresses, registry,
+                            [&options](const DeviceSection&) { return options; });
+}
+
+std::vector<DeviceRestore> plan_restores_with(
+    DeviceSource& source, const StateFile& file, const std::vector<PciAddress>& addresses,
+    const Registry& registry,
+    const std::function<RestoreOptions(const DeviceSection&)>& options_for) {
+  // Sorted once, so each section is looked up in log time: whole-file restores of many devices
+  // stay linear.
+  std::vector<PciAddress> present = source.addresses();
+  std::sort(present.begin(), present.end());
+  std::vector<PciAddress> wanted = addresses;
+  std::sort(wanted.begin(), wanted.end());
   std::vector<DeviceRestore> restores;
   for (const DeviceSection& section : file.devices) {
-    if (!addresses.empty() &&
-        std::find(addresses.begin(), addresses.end(), section.address) == addresses.end()) {
+    if (!wanted.empty() && !std::binary_search(wanted.begin(), wanted.end(), section.address)) {
       continue;
     }
-    if (std::find(present.begin(), present.end(), section.address) == present.end()) {
+    const RestoreOptions options = options_for(section);
+    if (!std::binary_search(present.begin(), present.end(), section.address)) {
       throw RestoreRefused(fmt::format(
           "{}: saved in the file but not present in {}; nothing was written. Restore the other "
           "devices with -s",

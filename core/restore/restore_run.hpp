@@ -1,6 +1,7 @@
 // A whole restore: every device of a state file planned first, then written and verified.
 #pragma once
 
+#include <functional>
 #include <vector>
 
 #include "backends/device_source.hpp"
@@ -23,6 +24,13 @@ struct DeviceRestore {
 std::vector<DeviceRestore> plan_restores(DeviceSource& source, const StateFile& file,
                                          const std::vector<PciAddress>& addresses,
                                          const Registry& registry, const RestoreOptions& options);
+
+/// Same, with each device's options from `options_for` (called once per selected section, in file
+/// order, before that device is planned).
+std::vector<DeviceRestore> plan_restores_with(
+    DeviceSource& source, const StateFile& file, const std::vector<PciAddress>& addresses,
+    const Registry& registry,
+    const std::function<RestoreOptions(const DeviceSection&)>& options_for);
 
 /// Applies every plan that is not excluded, in order (devices in file order); stops at the first
 /// failed write.
