@@ -51,6 +51,23 @@ std::optional<std::uint16_t> parse_u16(std::string_view text) {
   return static_cast<std::uint16_t>(value);
 }
 
+// The entries of `dir`; a FileError (not std::filesystem_error) when it cannot be listed.
+std::vector<fs::directory_entry> list_directory(const fs::path& dir) {
+  std::error_code ec;
+  std::vector<fs::directory_entry> entries;
+  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    entries.push_back(*it);
+  }
+  if (ec) {
+    throw FileError(dir,
+                    fmt::format("cannot list the directory {}: {}; check that it exists and is "
+                                "readable",
+                                dir.string(), ec.message()),
+                    ec.value());
+  }
+  return entries;
+}
+
 std::string read_text(const fs::path& file) {
   try {
     return read_text_file_bounded(file, kMaxBaselineFile);
@@ -180,7 +197,7 @@ BaselinePlugin read_abi_baseline_plugin(const fs::path& dir) {
   out.abi = read_plugin_file(dir / "plugin.txt", name);
   std::set<std::uint16_t> seen;
   std::vector<fs::path> files;
-  for (const fs::directory_entry& entry : fs::directory_iterator(dir)) {
+  for (const fs::directory_entry& entry : list_directory(dir)) {
     files.push_back(entry.path());
   }
   std::sort(files.begin(), files.end());
@@ -227,8 +244,9 @@ std::vector<BaselinePlugin> read_abi_baseline(const fs::path& dir) {
                     dir.string(), dir.string()));
   }
   std::vector<fs::path> dirs;
-  for (const fs::directory_entry& entry : fs::directory_iterator(dir)) {
-    if (entry.is_directory()) {
+  for (const fs::directory_entry& entry : list_directory(dir)) {
+    std::error_code ec;
+    if (entry.is_directory(ec)) {
       dirs.push_back(entry.path());
     }
   }
@@ -260,7 +278,7 @@ std::vector<fs::path> write_abi_dump(const std::vector<PluginAbi>& abis, const f
     write_file_atomically(plugin_file, plugin_file_text(abi));
     written.push_back(plugin_file);
     // Schema files of versions the plugin no longer reads are stale: remove them.
-    for (const fs::directory_entry& entry : fs::directory_iterator(sub)) {
+    for (const fs::directory_entry& entry : list_directory(sub)) {
       const auto schema = schema_of(entry.path().filename().string());
       if (schema && abi.schema_texts.count(*schema) == 0) {
         fs::remove(entry.path(), ec);

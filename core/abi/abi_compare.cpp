@@ -147,6 +147,7 @@ AbiCheckResult check_abi(const std::vector<BaselinePlugin>& baseline,
                             base.notes.oldest.at(now->oldest));
       }
       result.summary.push_back(line);
+      result.passed.push_back({base.abi.name, now->oldest, now->current});
     }
     result.problems.insert(result.problems.end(), problems.begin(), problems.end());
   }

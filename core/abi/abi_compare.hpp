@@ -1,6 +1,7 @@
 // Comparing plugins' layout descriptions with a committed baseline (`capstate abi check`).
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -20,10 +21,18 @@ namespace capstate::core {
 std::vector<std::string> compare_abi(const PluginAbi& baseline, const PluginAbi* current,
                                      const AbiNotes& notes, std::string_view searched = {});
 
+/// One plugin that matches its baseline.
+struct AbiPluginPass {
+  std::string name;           ///< plugin name
+  std::uint16_t oldest = 0;   ///< oldest schema the plugin reads
+  std::uint16_t current = 0;  ///< schema it writes
+};
+
 /// Outcome of checking every plugin against a whole baseline.
 struct AbiCheckResult {
   std::vector<std::string> problems;  ///< every problem of every plugin; empty when it passes
   std::vector<std::string> summary;   ///< one line per plugin that passed
+  std::vector<AbiPluginPass> passed;  ///< the plugins of `summary`, in the same order
 };
 
 /// Compares every baselined plugin with `current` (plugins missing there are problems) and

@@ -90,14 +90,14 @@ class Parser {
     }
     finish_block();
     if (blocks_.empty()) {
-      throw std::runtime_error(file_ + ": no device found; " + kExpectedText);
+      throw DumpFormatError(file_, 0, file_ + ": no device found; " + kExpectedText);
     }
     return std::move(blocks_);
   }
 
  private:
   [[noreturn]] void fail(const std::string& problem) const {
-    throw std::runtime_error(file_ + ":" + std::to_string(line_no_) + ": " + problem);
+    throw DumpFormatError(file_, line_no_, file_ + ":" + std::to_string(line_no_) + ": " + problem);
   }
 
   void line(std::string_view raw) {
@@ -185,10 +185,11 @@ class Parser {
     }
     const std::size_t n = current_->bytes.size();
     if (n != 64 && n != 256 && n != kMaxBytes) {
-      throw std::runtime_error(file_ + ":" + std::to_string(current_->line) + ": device " +
-                               current_->address.str() + " has " + std::to_string(n) +
-                               " bytes (expected 64, 256 or 4096, as lspci -x, -xxx or -xxxx "
-                               "print)");
+      throw DumpFormatError(file_, current_->line,
+                            file_ + ":" + std::to_string(current_->line) + ": device " +
+                                current_->address.str() + " has " + std::to_string(n) +
+                                " bytes (expected 64, 256 or 4096, as lspci -x, -xxx or -xxxx "
+                                "print)");
     }
     blocks_.push_back(std::move(*current_));
     current_.reset();

@@ -7,6 +7,7 @@
 #include "backends/file_io.hpp"
 #include "backends/memory_config_space.hpp"
 #include "util/atomic_file.hpp"
+#include "util/file_error.hpp"
 
 namespace capstate::core {
 
@@ -14,9 +15,9 @@ ImageSource::ImageSource(const std::filesystem::path& file, PciAddress address)
     : file_(file), address_(address), memory_(std::make_unique<MemoryDevice>()) {
   const std::string data = read_whole_file(file, "raw image");
   if (data.size() != kConventionalSize && data.size() != kExtendedSize) {
-    throw std::runtime_error(file.string() + ": raw image is " + std::to_string(data.size()) +
-                             " bytes; expected exactly 256 (conventional) or 4096 (extended "
-                             "configuration space)");
+    throw FileError(file, file.string() + ": raw image is " + std::to_string(data.size()) +
+                              " bytes; expected exactly 256 (conventional) or 4096 (extended "
+                              "configuration space)");
   }
   memory_->name = address.str();
   memory_->bytes.assign(data.begin(), data.end());

@@ -53,12 +53,12 @@ std::optional<std::uint32_t> selector_part(std::string_view whole, std::string_v
   const auto v = hex_value(part);
   const std::string prefix = std::string("invalid ") + kind + " \"" + std::string(whole) + "\": ";
   if (!v) {
-    throw std::invalid_argument(prefix + name + " \"" + std::string(part) +
-                                "\" is not a hexadecimal number; " + form);
+    throw AddressTextError(whole, prefix + name + " \"" + std::string(part) +
+                                      "\" is not a hexadecimal number; " + form);
   }
   if (*v > max) {
-    throw std::invalid_argument(prefix + name + " 0x" + hex_text(*v) + " is out of range (0-" +
-                                hex_text(max) + "); " + form);
+    throw AddressTextError(whole, prefix + name + " 0x" + hex_text(*v) + " is out of range (0-" +
+                                      hex_text(max) + "); " + form);
   }
   return v;
 }
@@ -102,21 +102,21 @@ PciAddress PciAddress::from_text(std::string_view text) {
   if (auto a = parse(text)) {
     return *a;
   }
-  throw std::invalid_argument("invalid PCI address \"" + std::string(text) +
-                              "\": expected [domain:]bus:device.function in hex (bus 0-ff, "
-                              "device 0-1f, function 0-7), e.g. 0000:00:1f.2 or 01:00.0");
+  throw AddressTextError(text, "invalid PCI address \"" + std::string(text) +
+                                   "\": expected [domain:]bus:device.function in hex (bus 0-ff, "
+                                   "device 0-1f, function 0-7), e.g. 0000:00:1f.2 or 01:00.0");
 }
 
 void Selector::parse_slot(std::string_view text) {
   const auto colon_parts = split(text, ':');
   if (colon_parts.size() > 3) {
-    throw std::invalid_argument("invalid slot \"" + std::string(text) + "\": too many ':'; " +
-                                kSlotForm);
+    throw AddressTextError(
+        text, "invalid slot \"" + std::string(text) + "\": too many ':'; " + kSlotForm);
   }
   const auto dev_fn = split(colon_parts.back(), '.');
   if (dev_fn.size() > 2) {
-    throw std::invalid_argument("invalid slot \"" + std::string(text) + "\": too many '.'; " +
-                                kSlotForm);
+    throw AddressTextError(
+        text, "invalid slot \"" + std::string(text) + "\": too many '.'; " + kSlotForm);
   }
   std::optional<std::uint32_t> new_domain, new_bus, new_function;
   if (colon_parts.size() == 3) {
@@ -139,8 +139,9 @@ void Selector::parse_slot(std::string_view text) {
 void Selector::parse_ids(std::string_view text) {
   const auto parts = split(text, ':');
   if (parts.size() != 2) {
-    throw std::invalid_argument("invalid ID filter \"" + std::string(text) + "\": " +
-                                (parts.size() < 2 ? "missing ':'; " : "too many ':'; ") + kIdsForm);
+    throw AddressTextError(
+        text, "invalid ID filter \"" + std::string(text) +
+                  "\": " + (parts.size() < 2 ? "missing ':'; " : "too many ':'; ") + kIdsForm);
   }
   const auto v = selector_part(text, parts[0], "vendor", 0xffff, kIdsForm, "ID filter");
   const auto d = selector_part(text, parts[1], "device", 0xffff, kIdsForm, "ID filter");

@@ -4,10 +4,26 @@
 #include <compare>
 #include <cstdint>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 
 namespace capstate::core {
+
+/// Thrown when an address, -s slot or -d ID filter text is malformed; what() quotes the text and
+/// the expected form.
+class AddressTextError : public std::invalid_argument {
+ public:
+  /// `text` is the text given; `message` the full explanation.
+  AddressTextError(std::string_view text, const std::string& message)
+      : std::invalid_argument(message), text_(text) {}
+
+  /// The malformed text as given.
+  const std::string& text() const noexcept { return text_; }
+
+ private:
+  std::string text_;
+};
 
 /// The address of one PCI function.
 struct PciAddress {
@@ -20,7 +36,7 @@ struct PciAddress {
   std::string str() const;
   /// Parses "[domain:]bus:dev.fn" (hex); nullopt when malformed or out of range.
   static std::optional<PciAddress> parse(std::string_view text);
-  /// Like parse, but throws std::invalid_argument quoting the text and the expected form.
+  /// Like parse, but throws AddressTextError quoting the text and the expected form.
   static PciAddress from_text(std::string_view text);
 
   friend auto operator<=>(const PciAddress&, const PciAddress&) = default;
@@ -32,10 +48,10 @@ struct Selector {
   std::optional<std::uint32_t> domain, bus, device, function;  ///< unset parts match anything
   std::optional<std::uint16_t> vendor_id, device_id;           ///< unset parts match anything
 
-  /// Parses the -s form ("*" or empty parts are wildcards); throws std::invalid_argument.
+  /// Parses the -s form ("*" or empty parts are wildcards); throws AddressTextError.
   void parse_slot(std::string_view text);
   /// Parses the -d form "vendor:device" (hex, either may be empty or "*"); throws
-  /// std::invalid_argument.
+  /// AddressTextError.
   void parse_ids(std::string_view text);
   /// Whether `a` matches the slot part.
   bool matches_address(const PciAddress& a) const;

@@ -6,6 +6,7 @@
 #include <system_error>
 
 #include "backends/sysfs_spaces.hpp"
+#include "util/file_error.hpp"
 
 namespace capstate::core {
 
@@ -18,9 +19,9 @@ std::string SysfsSource::describe() const {
 std::vector<PciAddress> SysfsSource::addresses() {
   std::error_code ec;
   if (!std::filesystem::is_directory(root_, ec)) {
-    throw std::runtime_error("sysfs root " + root_.string() +
-                             " is not a directory; give the directory where sysfs is mounted "
-                             "(normally /sys)");
+    throw FileError(root_, "sysfs root " + root_.string() +
+                               " is not a directory; give the directory where sysfs is mounted "
+                               "(normally /sys)");
   }
   std::vector<PciAddress> out;
   const auto dir = devices_dir();
@@ -33,7 +34,10 @@ std::vector<PciAddress> SysfsSource::addresses() {
     }
   }
   if (ec) {
-    throw std::runtime_error("cannot list " + dir.string() + ": " + ec.message());
+    throw FileError(dir,
+                    "cannot list " + dir.string() + ": " + ec.message() +
+                        "; check that sysfs is mounted there and readable",
+                    ec.value());
   }
   std::sort(out.begin(), out.end());
   return out;

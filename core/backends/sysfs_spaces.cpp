@@ -21,7 +21,72 @@ std::string at_text(std::uint16_t offset, Width width, const char* what) {
   return buf;
 }
 
+const char* errno_name(int error) {
+  switch (error) {
+    case EINVAL:
+      return "EINVAL";
+    case EPERM:
+      return "EPERM";
+    case EACCES:
+      return "EACCES";
+    case EIO:
+      return "EIO";
+    case ENODEV:
+      return "ENODEV";
+    case ENOENT:
+      return "ENOENT";
+    case ENOMEM:
+      return "ENOMEM";
+    default:
+      return "errno";
+  }
+}
+
+// Why the kernel refused and what the user can do about it.
+std::string bar_map_advice(const std::string& device, const std::filesystem::path& path,
+                           std::string_view call, int error) {
+  const bool mapping = call == "mmap";
+  if (mapping && error == EINVAL) {
+    return "the kernel refuses to map a memory BAR that a driver has claimed (kernels built with "
+           "CONFIG_IO_STRICT_DEVMEM, such as Debian's). Boot with iomem=relaxed, or unbind the "
+           "driver first (write " +
+           device + " to " + (path.parent_path() / "driver" / "unbind").string() + "), then retry";
+  }
+  if (error == EPERM) {
+    return "kernel lockdown forbids mapping PCI BARs from user space (see "
+           "/sys/kernel/security/lockdown; Secure Boot turns it on). Disable kernel lockdown, "
+           "for example by turning Secure Boot off, then retry";
+  }
+  if (error == EACCES) {
+    return "BAR access needs root; run capstate as root";
+  }
+  if (mapping && error == EIO) {
+    return "it is an I/O-port BAR, which this kernel cannot map; capstate reaches memory BARs "
+           "only";
+  }
+  if (mapping && error == ENODEV) {
+    return "the file cannot be mapped: it is not a PCI resource file (check --sysfs-root) or "
+           "the BAR is an I/O-port BAR";
+  }
+  if (!mapping && error == ENOENT) {
+    return "the device or BAR went away (removed or rescanned); run 'capstate list' and retry";
+  }
+  return "BAR access needs root and a memory (not I/O) BAR";
+}
+
 }  // namespace
+
+std::string bar_map_failure_text(const std::string& device, std::uint8_t bar,
+                                 const std::filesystem::path& path, bool write,
+                                 std::string_view call, int error) {
+  std::string name = errno_name(error);
+  if (name == "errno") {
+    name += " " + std::to_string(error);
+  }
+  return device + ": cannot map BAR " + std::to_string(bar) + " (" + path.string() + ") for " +
+         (write ? "writing" : "reading") + ": " + std::string(call) + " failed with " + name +
+         " (" + std::strerror(error) + "); " + bar_map_advice(device, path, call, error);
+}
 
 SysfsConfigSpace::SysfsConfigSpace(std::string name, std::filesystem::path config)
     : name_(std::move(name)), path_(std::move(config)) {
@@ -162,18 +227,18 @@ volatile std::uint32_t* SysfsBarSpace::word(std::uint8_t bar, std::uint64_t offs
     }
     const auto path = resource_path(bar);
     const int fd = ::open(path.c_str(), (write ? O_RDWR : O_RDONLY) | O_CLOEXEC);
-    void* address = MAP_FAILED;
-    int err = errno;
-    if (fd >= 0) {
-      const int prot = write ? (PROT_READ | PROT_WRITE) : PROT_READ;
-      address = ::mmap(nullptr, sizes_[bar], prot, MAP_SHARED, fd, 0);
-      err = errno;
-      ::close(fd);
+    if (fd < 0) {
+      const int err = errno;
+      throw BarMapError(name_, bar, path, err,
+                        bar_map_failure_text(name_, bar, path, write, "open", err));
     }
+    const int prot = write ? (PROT_READ | PROT_WRITE) : PROT_READ;
+    void* address = ::mmap(nullptr, sizes_[bar], prot, MAP_SHARED, fd, 0);
+    const int err = errno;
+    ::close(fd);
     if (address == MAP_FAILED) {
-      throw AccessError(name_ + ": cannot map BAR " + std::to_string(bar) + " (" + path.string() +
-                        ") for " + (write ? "writing" : "reading") + ": " + std::strerror(err) +
-                        "; BAR access needs root and a memory (not I/O) BAR");
+      throw BarMapError(name_, bar, path, err,
+                        bar_map_failure_text(name_, bar, path, write, "mmap", err));
     }
     m = Mapping{address, static_cast<std::size_t>(sizes_[bar]), write};
   }

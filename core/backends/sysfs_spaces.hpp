@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <string_view>
 
 #include "backends/counted_config_space.hpp"
 #include "capstate/sdk/bar_space.hpp"
@@ -40,6 +41,42 @@ class SysfsConfigSpace final : public CountedConfigSpace {
   bool writable_ = false;
   std::uint16_t size_ = 0;
 };
+
+/// Thrown when BAR memory cannot be opened or mapped through a resourceN file; what() says why
+/// and what to do (bar_map_failure_text).
+class BarMapError : public AccessError {
+ public:
+  /// `device` is the device's address, `path` the resourceN file, `error` the errno value.
+  BarMapError(std::string device, std::uint8_t bar, std::filesystem::path path, int error,
+              const std::string& message)
+      : AccessError(message),
+        device_(std::move(device)),
+        path_(std::move(path)),
+        error_(error),
+        bar_(bar) {}
+
+  /// The device whose BAR could not be mapped.
+  const std::string& device() const noexcept { return device_; }
+  /// The BAR index (0-5).
+  std::uint8_t bar() const noexcept { return bar_; }
+  /// The resourceN file.
+  const std::filesystem::path& path() const noexcept { return path_; }
+  /// The errno value of the failed open or mmap.
+  int error_number() const noexcept { return error_; }
+
+ private:
+  std::string device_;
+  std::filesystem::path path_;
+  int error_ = 0;
+  std::uint8_t bar_ = 0;
+};
+
+/// The message of a failed `call` ("open" or "mmap") of `path` (BAR `bar` of `device`) for
+/// reading or writing, from its errno `error`: what the kernel refused and what to do. EINVAL
+/// from mmap is a driver-claimed BAR under CONFIG_IO_STRICT_DEVMEM, EPERM kernel lockdown.
+std::string bar_map_failure_text(const std::string& device, std::uint8_t bar,
+                                 const std::filesystem::path& path, bool write,
+                                 std::string_view call, int error);
 
 /// BAR memory through `<dev>/resourceN`, mapped on first access (read-write once written)
 /// and unmapped on destruction; 32-bit volatile accesses only.

@@ -9,6 +9,7 @@
 #include "backends/dump_source.hpp"
 #include "backends/image_source.hpp"
 #include "backends/sysfs_source.hpp"
+#include "cli/json_error.hpp"
 
 namespace capstate::cli {
 
@@ -43,9 +44,11 @@ std::unique_ptr<core::DeviceSource> open_named_source(const SourceOptions& opts)
     if (!opts.image_address.empty()) {
       auto parsed = core::PciAddress::parse(opts.image_address);
       if (!parsed) {
-        throw std::invalid_argument("--image-address '" + opts.image_address +
-                                    "' is not an address of the form [domain:]bus:dev.fn; "
-                                    "give one like 0000:01:00.0");
+        throw CliError(ErrorKind::usage,
+                       "--image-address '" + opts.image_address +
+                           "' is not an address of the form [domain:]bus:dev.fn; "
+                           "give one like 0000:01:00.0",
+                       {{"option", "--image-address"}, {"value", opts.image_address}});
       }
       address = *parsed;
     }

@@ -68,9 +68,9 @@ const core::Policy& policy();
 /// Writes `text` to stdout (adds a newline when missing).
 void print_out(const std::string& text);
 
-/// Runs `fn()`. Modules that read input files report a malformed one as a plain
-/// std::runtime_error whose text names the file; such an error becomes a core::FileError about
-/// `file` (same text), so that --json can name the file. Other exception types pass unchanged.
+/// Runs `fn()`. A plain std::runtime_error (from code reading `file` that has no typed error for
+/// the failure) becomes a core::FileError about `file` (same text), so that --json can name the
+/// file. Typed errors (DumpFormatError, StateTextError, ...) pass unchanged.
 template <class F>
 decltype(auto) with_file_context(const std::string& file, F&& fn) {
   try {

@@ -1,5 +1,6 @@
 // capstate abi dump / abi check: layout descriptions per plugin and schema, and drift checks.
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 #include <nlohmann/json.hpp>
 
@@ -57,22 +58,36 @@ int run_check(const GlobalOptions& globals, const AbiOptions& opts) {
   const core::Registry registry = load_registry(globals);
   const core::AbiCheckResult result =
       core::check_abi(baseline, core::abi_from_registry(registry), searched_dirs(globals));
-  if (globals.json) {
-    print_out(nlohmann::json(result.problems).dump(2));
-  } else if (result.problems.empty()) {
-    if (!globals.quiet) {
-      std::string text;
-      for (const std::string& line : result.summary) {
-        text += line + "\n";
-      }
-      print_out(text.empty() ? "the baseline names no plugin" : text);
-    }
-  } else {
+  if (!result.problems.empty()) {
     for (const std::string& line : result.problems) {
-      std::fprintf(stderr, "capstate: abi check: %s\n", line.c_str());
+      spdlog::error("abi check: {}", line);
     }
+    const std::size_t n = result.problems.size();
+    throw CliError(ErrorKind::plugin,
+                   fmt::format("abi check: {} problem{} between the plugins and the baseline {} "
+                               "(each one is above, with what to do)",
+                               n, n == 1 ? "" : "s", opts.baseline),
+                   {{"baseline", opts.baseline}, {"problems", result.problems}});
   }
-  return result.problems.empty() ? kExitOk : kExitFailure;
+  if (globals.json) {
+    nlohmann::json plugins = nlohmann::json::array();
+    for (std::size_t i = 0; i < result.passed.size(); ++i) {
+      const core::AbiPluginPass& pass = result.passed[i];
+      plugins.push_back({{"name", pass.name},
+                         {"oldest", pass.oldest},
+                         {"current", pass.current},
+                         {"summary", result.summary[i]}});
+    }
+    print_out(
+        nlohmann::json{{"ok", true}, {"baseline", opts.baseline}, {"plugins", plugins}}.dump(2));
+  } else if (!globals.quiet) {
+    std::string text;
+    for (const std::string& line : result.summary) {
+      text += line + "\n";
+    }
+    print_out(text.empty() ? "the baseline names no plugin" : text);
+  }
+  return kExitOk;
 }
 
 }  // namespace

@@ -63,8 +63,13 @@ int run_save(const LiveUpdateArgs& a, const GlobalOptions& globals) {
   const std::vector<std::string>& selectors = p.live_update_devices.value;
   const fs::path state = p.live_update_state.value;
   // Held until after the rename: no other capstate writes the state file meanwhile.
-  if (state.has_parent_path()) {
-    fs::create_directories(state.parent_path());
+  if (std::error_code ec;
+      state.has_parent_path() && !fs::create_directories(state.parent_path(), ec) && ec) {
+    throw core::FileError(state.parent_path(),
+                          fmt::format("cannot create the directory {} of live_update_state: {}; "
+                                      "create it, or point live_update_state elsewhere",
+                                      state.parent_path().string(), ec.message()),
+                          ec.value());
   }
   const core::FileLock lock = core::lock_file_for_writing(state);
   core::SysfsSource source(a.sysfs_root);

@@ -35,7 +35,10 @@ void write_copy(core::DeviceSource& source, const std::string& out) {
   } else if (auto* image = dynamic_cast<core::ImageSource*>(&source)) {
     image->write_image(out);
   } else {
-    throw std::invalid_argument("--output-dump works with --dump or --image sources only");
+    throw CliError(ErrorKind::usage,
+                   "--output-dump works with --dump or --image sources only; leave it out to "
+                   "restore the devices in place",
+                   {{"option", "--output-dump"}});
   }
 }
 
@@ -89,8 +92,10 @@ std::vector<core::FileLock> lock_restore_targets(const RestoreArgs& a, const Res
     return locks;
   }
   if (!a.output_dump.empty()) {  // refused here, before any device is written
-    throw std::invalid_argument(
-        "--output-dump works with --dump or --image sources only; nothing was written");
+    throw CliError(ErrorKind::usage,
+                   "--output-dump works with --dump or --image sources only; nothing was "
+                   "written; leave it out to restore the devices in place",
+                   {{"option", "--output-dump"}});
   }
   return lock_file_devices(in.file, in.only);
 }

@@ -63,10 +63,13 @@ Verb add_save_verb(CLI::App& app, GlobalOptions& globals) {
               spdlog::error("{}", line);
             }
             if (file.devices.empty()) {
-              throw std::runtime_error(fmt::format(
-                  "every selected device was left out because a plugin failed; {} was not "
-                  "written; fix or remove the plugin, or set plugin_failure = \"capability\"",
-                  *output));
+              throw CliError(
+                  ErrorKind::plugin,
+                  fmt::format("every selected device was left out because a plugin failed; {} "
+                              "was not written; fix or remove the plugin, or set plugin_failure "
+                              "= \"capability\"",
+                              *output),
+                  {{"file", *output}, {"left_out", report.left_out}});
             }
             for (const std::string& w : report.warnings) {
               spdlog::warn("{}", w);

@@ -4,9 +4,13 @@
 
 #include <capstate/sdk/access.hpp>
 #include <cstdio>
+#include <filesystem>
 #include <string_view>
 
 #include "abi/abi_baseline.hpp"
+#include "backends/dump_format.hpp"
+#include "backends/pci_address.hpp"
+#include "backends/sysfs_spaces.hpp"
 #include "discovery/capability_names.hpp"
 #include "engine/field_codec.hpp"
 #include "engine/save_engine.hpp"
@@ -17,6 +21,7 @@
 #include "restore/apply_plan.hpp"
 #include "restore/restore_plan.hpp"
 #include "statefile/state_file_error.hpp"
+#include "statetext/state_text_error.hpp"
 #include "util/file_error.hpp"
 #include "util/file_lock.hpp"
 
@@ -48,6 +53,62 @@ nlohmann::json state_file_fields(const core::StateFileError& e) {
   return fields;
 }
 
+nlohmann::json text_fields(const core::TextLocation& where) {
+  nlohmann::json fields = {{"file", where.file}};
+  if (where.line != 0) {
+    fields["line"] = where.line;
+    fields["column"] = where.column;
+  }
+  if (!where.device.empty()) {
+    fields["device"] = where.device;
+  }
+  if (where.record != 0) {
+    fields["record"] = where.record;
+  }
+  if (!where.plugin.empty()) {
+    fields["plugin"] = where.plugin;
+  }
+  return fields;
+}
+
+// The structured fields an exception type carries (an empty object when it has none).
+nlohmann::json fields_of(const std::exception& e) {
+  nlohmann::json fields = nlohmann::json::object();
+  if (const auto* s = as<core::StateFileError>(e)) {
+    fields = state_file_fields(*s);
+  } else if (const auto* t = as<core::StateTextError>(e)) {
+    fields = text_fields(t->where());
+  } else if (const auto* d = as<core::DumpFormatError>(e)) {
+    fields["file"] = d->file();
+    if (d->line() != 0) {
+      fields["line"] = d->line();
+    }
+  } else if (const auto* f = as<core::FileError>(e)) {
+    fields["file"] = f->path().string();
+    if (f->error_number() != 0) {
+      fields["errno"] = f->error_number();
+    }
+  } else if (const auto* b = as<core::BarMapError>(e)) {
+    fields["device"] = b->device();
+    fields["bar"] = b->bar();
+    fields["file"] = b->path().string();
+    fields["errno"] = b->error_number();
+  } else if (const auto* a = as<core::AddressTextError>(e)) {
+    fields["value"] = a->text();
+  } else if (const auto* w = as<core::BadWriteRequest>(e)) {
+    fields["write"] = w->write_name();
+    fields["offset"] = w->offset();
+  } else if (const auto* fs = as<std::filesystem::filesystem_error>(e)) {
+    fields["file"] = fs->path1().string();
+    fields["errno"] = fs->code().value();
+  } else if (const auto* p = as<core::PluginFailure>(e)) {
+    fields["plugin"] = p->plugin();
+  } else if (const auto* l = as<core::LockBusy>(e); l != nullptr && l->holder() != 0) {
+    fields["pid"] = l->holder();
+  }
+  return fields;
+}
+
 // The kind of a core or SDK exception type by its class; `internal` for unknown types.
 ErrorKind kind_of(const std::exception& e) {
   if (as<core::PolicyError>(e) || as<core::RegistryError>(e)) {
@@ -59,17 +120,21 @@ ErrorKind kind_of(const std::exception& e) {
   if (as<core::RestoreRefused>(e) || as<core::MigrationError>(e) || as<core::LockBusy>(e)) {
     return ErrorKind::refused;
   }
-  if (as<core::PluginFailure>(e) || as<core::EngineError>(e)) {
+  if (as<core::PluginFailure>(e) || as<core::EngineError>(e) || as<core::BadWriteRequest>(e)) {
     return ErrorKind::plugin;
   }
   if (as<AccessError>(e) || as<core::RestoreWriteError>(e)) {
     return ErrorKind::access;
   }
   if (as<core::FileError>(e) || as<core::CapabilityNamesError>(e) ||
-      as<core::AbiBaselineError>(e)) {
+      as<core::AbiBaselineError>(e) || as<core::DumpFormatError>(e) ||
+      as<core::StateTextError>(e)) {
     return ErrorKind::file;
   }
-  if (as<std::invalid_argument>(e)) {
+  if (as<std::filesystem::filesystem_error>(e)) {
+    return ErrorKind::file;  // a file system call without a typed error of its own
+  }
+  if (as<core::AddressTextError>(e)) {
     return ErrorKind::usage;  // a malformed -s/-d/address value; exits 1 as in text mode
   }
   return ErrorKind::internal;
@@ -119,18 +184,7 @@ ErrorReport describe_error(const std::exception& e) {
     return report;
   }
   report.kind = kind_of(e);
-  if (const auto* s = as<core::StateFileError>(e)) {
-    report.fields = state_file_fields(*s);
-  } else if (const auto* f = as<core::FileError>(e)) {
-    report.fields["file"] = f->path().string();
-    if (f->error_number() != 0) {
-      report.fields["errno"] = f->error_number();
-    }
-  } else if (const auto* p = as<core::PluginFailure>(e)) {
-    report.fields["plugin"] = p->plugin();
-  } else if (const auto* l = as<core::LockBusy>(e); l != nullptr && l->holder() != 0) {
-    report.fields["pid"] = l->holder();
-  }
+  report.fields = fields_of(e);
   return report;
 }
 

@@ -36,7 +36,11 @@ std::string entries(std::size_t n) {
 // Collects the capabilities and warnings of one discover() call.
 class Walker {
  public:
-  explicit Walker(ConfigSpace& config) : config_(config) {}
+  /// A walk of `config`; `header_type` is byte 0x0e when the caller has read it already.
+  Walker(ConfigSpace& config, std::optional<std::uint8_t> header_type)
+      : config_(config), header_type_(header_type) {
+    result_.capabilities.reserve(kTypicalCapabilities);
+  }
 
   void walk_standard();
   void walk_extended();
@@ -47,7 +51,11 @@ class Walker {
     result_.warnings.push_back(config_.device_name() + ": " + text);
   }
 
+  /// Room reserved up front: most devices have fewer capabilities, so the list grows at most once.
+  static constexpr std::size_t kTypicalCapabilities = 16;
+
   ConfigSpace& config_;
+  std::optional<std::uint8_t> header_type_;
   DiscoveryResult result_;
 };
 
@@ -55,7 +63,8 @@ void Walker::walk_standard() {
   if ((config_.read16(kStatusOffset) & kStatusCapList) == 0) {
     return;
   }
-  const std::uint8_t header_type = config_.read8(kHeaderTypeOffset) & kHeaderTypeMask;
+  const std::uint8_t header_type =
+      (header_type_ ? *header_type_ : config_.read8(kHeaderTypeOffset)) & kHeaderTypeMask;
   std::uint16_t pointer_at = 0;
   if (header_type == 0 || header_type == 1) {
     pointer_at = kListPointer;
@@ -172,7 +181,14 @@ void Walker::walk_extended() {
 }  // namespace
 
 DiscoveryResult discover(ConfigSpace& config) {
-  Walker walker(config);
+  Walker walker(config, std::nullopt);
+  walker.walk_standard();
+  walker.walk_extended();
+  return walker.take();
+}
+
+DiscoveryResult discover(ConfigSpace& config, std::uint8_t header_type) {
+  Walker walker(config, header_type);
   walker.walk_standard();
   walker.walk_extended();
   return walker.take();

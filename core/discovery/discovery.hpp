@@ -9,12 +9,16 @@
 //       an entry whose ID is 0xff (it ends the list but was read);
 //   - if size() > 256: 1 x 32-bit read per extended header visited, starting at 0x100 and
 //     counting a first header of 0 or 0xffffffff (no extended capabilities / no access).
+// discover(config, header_type) does the same without the header type read: the caller has read
+// byte 0x0e already (read_identity does), so a device's save reads it once.
 // A pointer is never read when it is rejected (below the list start, out of range, already
 // visited, or beyond the entry limit), so a broken list costs no extra access.
 // No writes are ever done.
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -37,5 +41,9 @@ inline constexpr std::size_t kMaxExtendedEntries = 480;
 /// Walks both capability lists of `config` with loop and bounds guards; never throws for a
 /// broken list (what was found is returned with a warning), only for failed accesses.
 DiscoveryResult discover(ConfigSpace& config);
+
+/// discover() with the header type byte (config 0x0e) the caller already read, so it is not
+/// read again; the result is the same as discover(config) when `header_type` is the device's.
+DiscoveryResult discover(ConfigSpace& config, std::uint8_t header_type);
 
 }  // namespace capstate::core

@@ -37,9 +37,13 @@ std::string hex32(std::uint32_t v) {
 }  // namespace
 
 std::uint32_t RegisterCache::read(std::uint16_t offset, Width width) {
-  const auto key = std::make_pair(offset, width);
-  if (auto it = values_.find(key); it != values_.end()) {
-    return it->second;
+  const auto same = [&](const Entry& e) { return e.offset == offset && e.width == width; };
+  const auto inline_end = inline_.begin() + static_cast<std::ptrdiff_t>(std::min(count_, kInline));
+  if (auto it = std::find_if(inline_.begin(), inline_end, same); it != inline_end) {
+    return it->value;
+  }
+  if (auto it = std::find_if(more_.begin(), more_.end(), same); it != more_.end()) {
+    return it->value;
   }
   const std::uint32_t absolute = static_cast<std::uint32_t>(cap_.offset) + offset;
   if (absolute + width_bytes(width) > config_.size()) {
@@ -49,7 +53,13 @@ std::uint32_t RegisterCache::read(std::uint16_t offset, Width width) {
                       "-byte configuration space; the layout or the capability offset is wrong");
   }
   const std::uint32_t value = config_.read(static_cast<std::uint16_t>(absolute), width);
-  values_.emplace(key, value);
+  const Entry entry{offset, width, value};
+  if (count_ < kInline) {
+    inline_[count_] = entry;
+  } else {
+    more_.push_back(entry);
+  }
+  ++count_;
   return value;
 }
 
@@ -126,13 +136,21 @@ std::vector<SavedField> read_fields(const Layout& layout, const Capability& cap,
   return out;
 }
 
-std::vector<std::uint8_t> pack_fields(const Layout& layout, std::span<const SavedField> fields) {
+std::vector<std::uint8_t> pack_fields(const Layout& layout, std::span<const SavedField> fields,
+                                      std::size_t spare) {
   if (fields.size() != layout.fields.size()) {
     throw PayloadError("pack_fields: " + std::to_string(fields.size()) + " values for " +
                        std::to_string(layout.fields.size()) + " fields of schema " +
                        std::to_string(layout.schema_version));
   }
+  std::size_t size = layout.encoding == Encoding::present_fields ? kBitmapBytes : 0;
+  for (std::size_t i = 0; i < fields.size(); ++i) {
+    if (layout.encoding == Encoding::all_fields || fields[i].present) {
+      size += width_bytes(layout.fields[i].width);
+    }
+  }
   std::vector<std::uint8_t> out;
+  out.reserve(size + spare);
   if (layout.encoding == Encoding::present_fields) {
     std::uint32_t bitmap = 0;
     for (std::size_t i = 0; i < fields.size(); ++i) {
@@ -153,9 +171,14 @@ std::vector<std::uint8_t> pack_fields(const Layout& layout, std::span<const Save
   return out;
 }
 
-UnpackedPayload unpack_payload(std::string_view plugin, const Layout& layout,
-                               std::span<const std::uint8_t> payload) {
-  UnpackedPayload out;
+namespace {
+
+// Walks `payload` per `layout` with the checks unpack_payload() documents, calling
+// visit(field, value, present) for every field in layout order; returns where the extra bytes
+// start.
+template <typename Visit>
+std::size_t walk_payload(std::string_view plugin, const Layout& layout,
+                         std::span<const std::uint8_t> payload, Visit&& visit) {
   std::size_t at = 0;
   std::uint32_t bitmap = 0;
   if (layout.encoding == Encoding::present_fields) {
@@ -177,7 +200,8 @@ UnpackedPayload unpack_payload(std::string_view plugin, const Layout& layout,
   }
   for (std::size_t i = 0; i < layout.fields.size(); ++i) {
     const Field& f = layout.fields[i];
-    FieldValue v{std::string(f.name), 0, false, f.width};
+    std::uint32_t value = 0;
+    bool present = false;
     const bool stored = layout.encoding == Encoding::all_fields || ((bitmap >> i) & 1U) != 0;
     if (stored) {
       const unsigned bytes = width_bytes(f.width);
@@ -188,11 +212,11 @@ UnpackedPayload unpack_payload(std::string_view plugin, const Layout& layout,
                            std::to_string(at + bytes - 1) +
                            "); the record is truncated or corrupt");
       }
-      v.value = get_le(payload, at, bytes);
-      v.present = layout.encoding == Encoding::present_fields || !never_present(f.presence);
+      value = get_le(payload, at, bytes);
+      present = layout.encoding == Encoding::present_fields || !never_present(f.presence);
       at += bytes;
     }
-    out.fields.push_back(std::move(v));
+    visit(f, value, present);
   }
   if (at < payload.size() && layout.extra.empty()) {
     throw PayloadError(where(plugin, layout) + ": payload has " +
@@ -201,8 +225,26 @@ UnpackedPayload unpack_payload(std::string_view plugin, const Layout& layout,
                        " bytes of fields, and the layout declares no extra data; the record is "
                        "corrupt or was written by another layout");
   }
+  return at;
+}
+
+}  // namespace
+
+UnpackedPayload unpack_payload(std::string_view plugin, const Layout& layout,
+                               std::span<const std::uint8_t> payload) {
+  UnpackedPayload out;
+  out.fields.reserve(layout.fields.size());
+  const std::size_t at =
+      walk_payload(plugin, layout, payload, [&](const Field& f, std::uint32_t value, bool present) {
+        out.fields.push_back(FieldValue{std::string(f.name), value, present, f.width});
+      });
   out.extra.assign(payload.begin() + static_cast<std::ptrdiff_t>(at), payload.end());
   return out;
+}
+
+void check_payload(std::string_view plugin, const Layout& layout,
+                   std::span<const std::uint8_t> payload) {
+  walk_payload(plugin, layout, payload, [](const Field&, std::uint32_t, bool) {});
 }
 
 std::vector<std::uint8_t> pack_named_fields(std::string_view plugin, const Layout& layout,

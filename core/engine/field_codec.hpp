@@ -1,8 +1,8 @@
 // Generic field handling: presence, cached register reads, payload packing and unpacking.
 #pragma once
 
+#include <array>
 #include <cstdint>
-#include <map>
 #include <span>
 #include <stdexcept>
 #include <string>
@@ -42,12 +42,23 @@ class RegisterCache {
   /// The register at `offset` from the capability start, read from the device on first use.
   std::uint32_t read(std::uint16_t offset, Width width);
   /// Number of device reads done so far through this cache.
-  std::size_t device_reads() const { return values_.size(); }
+  std::size_t device_reads() const { return count_; }
 
  private:
+  /// One register read so far.
+  struct Entry {
+    std::uint16_t offset = 0;
+    Width width = Width::word;
+    std::uint32_t value = 0;
+  };
+  /// Registers kept without a heap allocation (a layout reads far fewer than this).
+  static constexpr std::size_t kInline = 16;
+
   ConfigSpace& config_;
   Capability cap_;
-  std::map<std::pair<std::uint16_t, Width>, std::uint32_t> values_;
+  std::array<Entry, kInline> inline_{};
+  std::vector<Entry> more_;  // registers beyond the first kInline
+  std::size_t count_ = 0;
 };
 
 /// Whether `c` holds; `earlier` are the fields saved before the one being tested.
@@ -67,8 +78,10 @@ std::vector<SavedField> read_fields(const Layout& layout, const Capability& cap,
                                     RegisterCache& regs);
 
 /// Payload bytes of the field values per layout.encoding (extra bytes not included).
-/// `fields` must hold one entry per layout field, in layout order.
-std::vector<std::uint8_t> pack_fields(const Layout& layout, std::span<const SavedField> fields);
+/// `fields` must hold one entry per layout field, in layout order. The result has room for
+/// `spare` more bytes (the extra bytes the caller appends) without reallocating.
+std::vector<std::uint8_t> pack_fields(const Layout& layout, std::span<const SavedField> fields,
+                                      std::size_t spare = 0);
 
 /// Field values and the bytes after them, as unpacked from a payload.
 struct UnpackedPayload {
@@ -82,6 +95,11 @@ struct UnpackedPayload {
 /// With Encoding::all_fields a field counts as present unless its presence is never_present().
 UnpackedPayload unpack_payload(std::string_view plugin, const Layout& layout,
                                std::span<const std::uint8_t> payload);
+
+/// The checks of unpack_payload() alone, with the same errors, building no values (for a
+/// payload that is only validated, e.g. after a migration step).
+void check_payload(std::string_view plugin, const Layout& layout,
+                   std::span<const std::uint8_t> payload);
 
 /// Payload bytes of the fields from named values (the inverse of unpack_payload without extra);
 /// throws PayloadError for an unknown, duplicate or missing name or a value wider than its field.

@@ -1,70 +1,240 @@
-// Canonical layout text and CRC-64/XZ fingerprint.
+// Canonical layout text and CRC-64/XZ fingerprint. One writer produces the text for both: into a
+// string for canonical_layout_text(), straight into the CRC for layout_fingerprint() (no heap).
 #include "engine/layout_text.hpp"
 
-#include <boost/crc.hpp>
-#include <cstdio>
+#include <algorithm>
+#include <array>
+#include <charconv>
 
 namespace capstate::core {
 namespace {
 
-std::string hex(std::uint32_t value, int digits) {
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "0x%0*x", digits, static_cast<unsigned>(value));
-  return buf;
-}
+/// CRC-64/XZ: reflected polynomial 0x42F0E1EBA9EA3693, init and final XOR all ones.
+constexpr std::uint64_t kCrc64ReflectedPoly = 0xC96C5795D7870F42ULL;
 
-std::string source_text(const Condition& c) {
-  switch (c.source) {
-    case ValueSource::capability_register:
-      return "reg" + std::to_string(width_bits(c.width)) + "@" + hex(c.offset, 4);
-    case ValueSource::capability_version:
-      return "cap_version";
-    case ValueSource::saved_field:
-      return "field:" + std::string(c.field);
+/// Slicing-by-8 tables for CRC-64/XZ (row k advances a byte through k more zero bytes).
+using Crc64Tables = std::array<std::array<std::uint64_t, 256>, 8>;
+
+constexpr Crc64Tables make_crc64_tables() {
+  Crc64Tables t{};
+  for (std::uint64_t b = 0; b < 256; ++b) {
+    std::uint64_t crc = b;
+    for (int bit = 0; bit < 8; ++bit) {
+      crc = (crc >> 1) ^ ((crc & 1U) != 0 ? kCrc64ReflectedPoly : 0U);
+    }
+    t[0][b] = crc;
   }
-  return "unknown_source";
+  for (std::size_t row = 1; row < 8; ++row) {
+    for (std::size_t b = 0; b < 256; ++b) {
+      const std::uint64_t prev = t[row - 1][b];
+      t[row][b] = (prev >> 8) ^ t[0][prev & 0xffU];
+    }
+  }
+  return t;
 }
 
-std::string test_text(const Condition& c) {
-  switch (c.test) {
-    case Test::value_in_set: {
-      std::string out = "in {";
-      bool first = true;
-      for (unsigned v = 0; v < 32; ++v) {
-        if ((c.operand >> v) & 1U) {
-          out += (first ? "" : ",") + std::to_string(v);
-          first = false;
-        }
+constexpr Crc64Tables kCrc64 = make_crc64_tables();
+
+/// Appends the text to a std::string.
+class StringSink {
+ public:
+  void put(std::string_view text) { out_ += text; }
+  std::string take() { return std::move(out_); }
+
+ private:
+  std::string out_;
+};
+
+/// Feeds the text to CRC-64/XZ through a small buffer, eight bytes per step.
+class CrcSink {
+ public:
+  void put(std::string_view text) {
+    while (!text.empty()) {
+      const std::size_t n = std::min(text.size(), buf_.size() - used_);
+      text.copy(buf_.data() + used_, n);
+      used_ += n;
+      text.remove_prefix(n);
+      if (used_ == buf_.size()) {
+        flush();
       }
-      return out + "}";
     }
-    case Test::value_at_least:
-      return ">= " + std::to_string(c.operand);
-    case Test::any_bit_set:
-      return "!= 0";
-    case Test::always:
-    case Test::never:
-      break;
   }
-  return "unknown_test";
-}
+  std::uint64_t checksum() {
+    flush();
+    return ~crc_;
+  }
 
-// Escapes characters that would break the line structure of the text.
-std::string escape_line(std::string_view text) {
-  std::string out;
-  for (char ch : text) {
-    if (ch == '\\') {
-      out += "\\\\";
-    } else if (ch == '\n') {
-      out += "\\n";
-    } else if (ch == '\r') {
-      out += "\\r";
-    } else {
-      out += ch;
+ private:
+  void flush() {
+    const auto* p = reinterpret_cast<const unsigned char*>(buf_.data());
+    std::size_t n = used_;
+    while (n >= 8) {
+      std::uint64_t v = 0;
+      for (int i = 0; i < 8; ++i) {
+        v |= static_cast<std::uint64_t>(p[i]) << (8 * i);
+      }
+      v ^= crc_;
+      crc_ = kCrc64[7][v & 0xffU] ^ kCrc64[6][(v >> 8) & 0xffU] ^ kCrc64[5][(v >> 16) & 0xffU] ^
+             kCrc64[4][(v >> 24) & 0xffU] ^ kCrc64[3][(v >> 32) & 0xffU] ^
+             kCrc64[2][(v >> 40) & 0xffU] ^ kCrc64[1][(v >> 48) & 0xffU] ^ kCrc64[0][v >> 56];
+      p += 8;
+      n -= 8;
+    }
+    while (n-- > 0) {
+      crc_ = (crc_ >> 8) ^ kCrc64[0][(crc_ ^ *p++) & 0xffU];
+    }
+    used_ = 0;
+  }
+
+  std::uint64_t crc_ = ~std::uint64_t{0};
+  std::array<char, 512> buf_{};
+  std::size_t used_ = 0;
+};
+
+/// Writes the pieces of the canonical text to a sink (StringSink or CrcSink).
+template <typename Sink>
+class TextWriter {
+ public:
+  explicit TextWriter(Sink& sink) : sink_(sink) {}
+
+  TextWriter& operator<<(std::string_view text) {
+    sink_.put(text);
+    return *this;
+  }
+  /// Decimal digits of `value`.
+  TextWriter& dec(std::uint64_t value) {
+    char buf[24];
+    const auto end = std::to_chars(buf, buf + sizeof buf, value).ptr;
+    sink_.put(std::string_view(buf, static_cast<std::size_t>(end - buf)));
+    return *this;
+  }
+  /// "0x" and at least `digits` lower-case hex digits of `value` (as printf "0x%0*x").
+  TextWriter& hex(std::uint32_t value, int digits) {
+    char buf[16];
+    const auto end = std::to_chars(buf, buf + sizeof buf, value, 16).ptr;
+    const auto used = static_cast<int>(end - buf);
+    sink_.put("0x");
+    for (int i = used; i < digits; ++i) {
+      sink_.put("0");
+    }
+    sink_.put(std::string_view(buf, static_cast<std::size_t>(used)));
+    return *this;
+  }
+
+  void source(const Condition& c) {
+    switch (c.source) {
+      case ValueSource::capability_register:
+        *this << "reg";
+        dec(width_bits(c.width)) << "@";
+        hex(c.offset, 4);
+        return;
+      case ValueSource::capability_version:
+        *this << "cap_version";
+        return;
+      case ValueSource::saved_field:
+        *this << "field:" << c.field;
+        return;
+    }
+    *this << "unknown_source";
+  }
+
+  void test(const Condition& c) {
+    switch (c.test) {
+      case Test::value_in_set: {
+        *this << "in {";
+        bool first = true;
+        for (unsigned v = 0; v < 32; ++v) {
+          if ((c.operand >> v) & 1U) {
+            *this << (first ? "" : ",");
+            dec(v);
+            first = false;
+          }
+        }
+        *this << "}";
+        return;
+      }
+      case Test::value_at_least:
+        *this << ">= ";
+        dec(c.operand);
+        return;
+      case Test::any_bit_set:
+        *this << "!= 0";
+        return;
+      case Test::always:
+      case Test::never:
+        break;
+    }
+    *this << "unknown_test";
+  }
+
+  void presence(const Presence& presence) {
+    for (const Condition& c : presence.all_of) {
+      if (c.test == Test::never) {
+        *this << "never";
+        return;
+      }
+    }
+    bool any = false;
+    for (const Condition& c : presence.all_of) {
+      if (c.test == Test::always) {
+        continue;
+      }
+      *this << (any ? " and " : "") << "[(";
+      source(c);
+      *this << " & ";
+      hex(c.mask, 8) << ") >> ";
+      dec(c.shift) << " ";
+      test(c);
+      *this << "]";
+      any = true;
+    }
+    if (!any) {
+      *this << "always";
     }
   }
-  return out;
-}
+
+  /// Escapes characters that would break the line structure of the text.
+  void escaped_line(std::string_view text) {
+    for (char ch : text) {
+      if (ch == '\\') {
+        *this << "\\\\";
+      } else if (ch == '\n') {
+        *this << "\\n";
+      } else if (ch == '\r') {
+        *this << "\\r";
+      } else {
+        *this << std::string_view(&ch, 1);
+      }
+    }
+  }
+
+  void layout(std::string_view plugin, const Layout& layout) {
+    *this << kLayoutTextTag << "\nplugin " << plugin << "\nschema ";
+    dec(layout.schema_version) << "\nencoding " << to_string(layout.encoding) << "\nfields ";
+    dec(layout.fields.size()) << "\n";
+    for (const Field& f : layout.fields) {
+      *this << "field " << f.name << " offset=";
+      hex(f.offset, 4) << " width=";
+      dec(width_bits(f.width)) << " writable=";
+      hex(f.writable, 8) << " w1c=";
+      hex(f.w1c, 8) << " verify=";
+      hex(f.verify, 8) << " phase=";
+      dec(f.phase) << " present=";
+      presence(f.presence);
+      *this << "\n";
+    }
+    *this << "extra ";
+    if (layout.extra.empty()) {
+      *this << "none";
+    } else {
+      escaped_line(layout.extra);
+    }
+    *this << "\nend\n";
+  }
+
+ private:
+  Sink& sink_;
+};
 
 }  // namespace
 
@@ -73,46 +243,21 @@ std::string_view to_string(Encoding encoding) {
 }
 
 std::string presence_text(const Presence& presence) {
-  std::string out;
-  for (const Condition& c : presence.all_of) {
-    if (c.test == Test::never) {
-      return "never";
-    }
-    if (c.test == Test::always) {
-      continue;
-    }
-    if (!out.empty()) {
-      out += " and ";
-    }
-    out += "[(" + source_text(c) + " & " + hex(c.mask, 8) + ") >> " + std::to_string(c.shift) +
-           " " + test_text(c) + "]";
-  }
-  return out.empty() ? "always" : out;
+  StringSink sink;
+  TextWriter(sink).presence(presence);
+  return sink.take();
 }
 
 std::string canonical_layout_text(std::string_view plugin, const Layout& layout) {
-  std::string out;
-  out += std::string(kLayoutTextTag) + "\n";
-  out += "plugin " + std::string(plugin) + "\n";
-  out += "schema " + std::to_string(layout.schema_version) + "\n";
-  out += "encoding " + std::string(to_string(layout.encoding)) + "\n";
-  out += "fields " + std::to_string(layout.fields.size()) + "\n";
-  for (const Field& f : layout.fields) {
-    out += "field " + std::string(f.name) + " offset=" + hex(f.offset, 4) +
-           " width=" + std::to_string(width_bits(f.width)) + " writable=" + hex(f.writable, 8) +
-           " w1c=" + hex(f.w1c, 8) + " verify=" + hex(f.verify, 8) +
-           " phase=" + std::to_string(f.phase) + " present=" + presence_text(f.presence) + "\n";
-  }
-  out += "extra " + (layout.extra.empty() ? std::string("none") : escape_line(layout.extra)) + "\n";
-  out += "end\n";
-  return out;
+  StringSink sink;
+  TextWriter(sink).layout(plugin, layout);
+  return sink.take();
 }
 
 std::uint64_t layout_fingerprint(std::string_view plugin, const Layout& layout) {
-  const std::string text = canonical_layout_text(plugin, layout);
-  boost::crc_optimal<64, 0x42F0E1EBA9EA3693ULL, ~0ULL, ~0ULL, true, true> crc;
-  crc.process_bytes(text.data(), text.size());
-  return crc.checksum();
+  CrcSink sink;
+  TextWriter(sink).layout(plugin, layout);
+  return sink.checksum();
 }
 
 }  // namespace capstate::core

@@ -47,6 +47,97 @@ const Layout& window_layout(const Plugin& plugin, const PluginInfo& info, std::u
   return *layout;
 }
 
+// The plugin of a loaded entry; EngineError when the entry holds none.
+const Plugin& plugin_of(const PluginEntry& entry) {
+  if (!entry.plugin) {
+    throw EngineError("plugin '" + entry.name + "' (" + entry.file.string() + ") is not loaded: " +
+                      entry.reason + "; use a plugin the registry lists as loaded");
+  }
+  return *entry.plugin;
+}
+
+// save_record; `entry` (may be null) supplies cached fingerprints. Texts for errors are built
+// only when something fails.
+Record save_record_with(const Plugin& plugin, const PluginEntry* entry, const Capability& cap,
+                        ConfigSpace& config, BarSpace* bars) {
+  using Texts = std::pair<std::string, std::string>;
+  const PluginInfo info = guarded_call_lazy(
+      "(unnamed)",
+      [&] {
+        return Texts{config.device_name(), "reporting its info for " + describe(cap)};
+      },
+      [&] { return plugin.info(); });
+  const auto saving = [&] { return Texts{config.device_name(), "saving " + describe(cap)}; };
+  const Layout* layout = guarded_call_lazy(
+      info.name, saving, [&] { return find_layout(plugin, info.current_schema); });
+  if (layout == nullptr) {
+    throw PluginFailure(info.name, config.device_name(), saving().second,
+                        "it has no layout for its current schema " +
+                            std::to_string(info.current_schema) +
+                            "; the plugin is broken, remove or fix it");
+  }
+  // Register reads are the engine's own: an AccessError already names device and offset.
+  RegisterCache regs(config, cap);
+  const std::vector<SavedField> fields = read_fields(*layout, cap, regs);
+  const SaveContext ctx{cap, config, bars, fields};
+  const std::vector<std::uint8_t> extra =
+      guarded_call_lazy(info.name, saving, [&] { return plugin.save_extra(ctx); });
+  if (extra.size() > kMaxExtraBytes) {
+    throw PluginFailure(info.name, config.device_name(), saving().second,
+                        "it returned " + std::to_string(extra.size()) +
+                            " extra bytes, more than the " + std::to_string(kMaxExtraBytes) +
+                            " a record may hold; the plugin is broken");
+  }
+  if (!extra.empty() && layout->extra.empty()) {
+    throw PluginFailure(info.name, config.device_name(), saving().second,
+                        "it returned " + std::to_string(extra.size()) +
+                            " extra bytes, but its schema " +
+                            std::to_string(layout->schema_version) +
+                            " declares no extra data; the plugin is broken");
+  }
+  Record record;
+  record.capability = cap;
+  record.plugin = std::string(info.name);
+  record.schema_version = layout->schema_version;
+  record.fingerprint = record_fingerprint(entry, info.name, *layout);
+  record.payload = pack_fields(*layout, fields, extra.size());
+  record.payload.insert(record.payload.end(), extra.begin(), extra.end());
+  return record;
+}
+
+// decode_record; `entry` (may be null) supplies cached fingerprints.
+DecodedRecord decode_record_with(const Plugin& plugin, const PluginEntry* entry,
+                                 const Record& record) {
+  const PluginInfo info = guarded_call(record.plugin, "a state file record", "reporting its info",
+                                       [&] { return plugin.info(); });
+  const std::string what =
+      "record of plugin '" + record.plugin + "' for " + describe(record.capability);
+  if (record.plugin != info.name) {
+    throw EngineError(what + " was given to plugin '" + std::string(info.name) +
+                      "'; decode it with plugin '" + record.plugin + "'");
+  }
+  const Layout& layout = window_layout(plugin, info, record.schema_version, what);
+  const std::uint64_t expected = record_fingerprint(entry, info.name, layout);
+  if (record.fingerprint != expected) {
+    throw EngineError(what + ": layout changed without a version bump: plugin '" +
+                      std::string(info.name) + "' schema " + std::to_string(record.schema_version) +
+                      " has fingerprint " + hex(expected, 16) + " but the record carries " +
+                      hex(record.fingerprint, 16) +
+                      "; the record was written by an incompatible build of the plugin");
+  }
+  UnpackedPayload unpacked = unpack_payload(info.name, layout, record.payload);
+  DecodedRecord out;
+  out.plugin = record.plugin;
+  out.schema_version = record.schema_version;
+  out.fields = std::move(unpacked.fields);
+  if (!layout.extra.empty()) {
+    out.extra = guarded_call(info.name, what, "decoding its extra bytes", [&] {
+      return plugin.decode_extra(record.schema_version, unpacked.extra);
+    });
+  }
+  return out;
+}
+
 std::string left_out_line(const Device& device, const std::string& plugin, const Capability& cap,
                           const std::string& why) {
   return device.address.str() + ": " + describe(cap) + " left out (plugin '" + plugin +
@@ -54,6 +145,16 @@ std::string left_out_line(const Device& device, const std::string& plugin, const
 }
 
 }  // namespace
+
+std::uint64_t record_fingerprint(const PluginEntry* entry, std::string_view plugin,
+                                 const Layout& layout) {
+  if (entry != nullptr) {
+    if (const std::optional<std::uint64_t> cached = cached_fingerprint(*entry, plugin, layout)) {
+      return *cached;
+    }
+  }
+  return layout_fingerprint(plugin, layout);
+}
 
 DeviceIdentity read_identity(ConfigSpace& config) {
   DeviceIdentity id;
@@ -83,46 +184,12 @@ const Layout* find_layout(const Plugin& plugin, std::uint16_t schema) {
 
 Record save_record(const Plugin& plugin, const Capability& cap, ConfigSpace& config,
                    BarSpace* bars) {
-  const std::string device = config.device_name();
-  const std::string saving = "saving " + describe(cap);
-  const PluginInfo info =
-      guarded_call("(unnamed)", device, "reporting its info for " + describe(cap),
-                   [&] { return plugin.info(); });
-  const Layout* layout = guarded_call(info.name, device, saving,
-                                      [&] { return find_layout(plugin, info.current_schema); });
-  if (layout == nullptr) {
-    throw PluginFailure(info.name, device, saving,
-                        "it has no layout for its current schema " +
-                            std::to_string(info.current_schema) +
-                            "; the plugin is broken, remove or fix it");
-  }
-  // Register reads are the engine's own: an AccessError already names device and offset.
-  RegisterCache regs(config, cap);
-  const std::vector<SavedField> fields = read_fields(*layout, cap, regs);
-  Record record;
-  record.capability = cap;
-  record.plugin = std::string(info.name);
-  record.schema_version = layout->schema_version;
-  record.fingerprint = layout_fingerprint(info.name, *layout);
-  record.payload = pack_fields(*layout, fields);
-  const SaveContext ctx{cap, config, bars, fields};
-  const std::vector<std::uint8_t> extra =
-      guarded_call(info.name, device, saving, [&] { return plugin.save_extra(ctx); });
-  if (extra.size() > kMaxExtraBytes) {
-    throw PluginFailure(info.name, device, saving,
-                        "it returned " + std::to_string(extra.size()) +
-                            " extra bytes, more than the " + std::to_string(kMaxExtraBytes) +
-                            " a record may hold; the plugin is broken");
-  }
-  if (!extra.empty() && layout->extra.empty()) {
-    throw PluginFailure(info.name, device, saving,
-                        "it returned " + std::to_string(extra.size()) +
-                            " extra bytes, but its schema " +
-                            std::to_string(layout->schema_version) +
-                            " declares no extra data; the plugin is broken");
-  }
-  record.payload.insert(record.payload.end(), extra.begin(), extra.end());
-  return record;
+  return save_record_with(plugin, nullptr, cap, config, bars);
+}
+
+Record save_record(const PluginEntry& entry, const Capability& cap, ConfigSpace& config,
+                   BarSpace* bars) {
+  return save_record_with(plugin_of(entry), &entry, cap, config, bars);
 }
 
 DeviceSection save_device(Device& device, const Registry& registry, const SaveOptions& options,
@@ -131,10 +198,11 @@ DeviceSection save_device(Device& device, const Registry& registry, const SaveOp
   DeviceSection section;
   section.address = device.address;
   section.identity = read_identity(config);
-  DiscoveryResult found = discover(config);
+  DiscoveryResult found = discover(config, section.identity.header_type);
   for (std::string& w : found.warnings) {
     report.warnings.push_back(std::move(w));
   }
+  section.records.reserve(found.capabilities.size());
   for (const Capability& cap : found.capabilities) {
     if (std::find(options.skip.begin(), options.skip.end(), cap.type()) != options.skip.end()) {
       continue;
@@ -150,11 +218,11 @@ DeviceSection save_device(Device& device, const Registry& registry, const SaveOp
       continue;
     }
     if (options.on_plugin_failure != PluginFailureMode::capability) {
-      section.records.push_back(save_record(*entry->plugin, cap, config, device.bars.get()));
+      section.records.push_back(save_record(*entry, cap, config, device.bars.get()));
       continue;
     }
     try {
-      section.records.push_back(save_record(*entry->plugin, cap, config, device.bars.get()));
+      section.records.push_back(save_record(*entry, cap, config, device.bars.get()));
     } catch (const PluginFailure& e) {
       report.left_out.push_back(left_out_line(device, entry->name, cap, e.what()));
     }
@@ -176,34 +244,11 @@ std::optional<PluginFailureMode> parse_plugin_failure_mode(std::string_view text
 }
 
 DecodedRecord decode_record(const Plugin& plugin, const Record& record) {
-  const PluginInfo info = guarded_call(record.plugin, "a state file record", "reporting its info",
-                                       [&] { return plugin.info(); });
-  const std::string what =
-      "record of plugin '" + record.plugin + "' for " + describe(record.capability);
-  if (record.plugin != info.name) {
-    throw EngineError(what + " was given to plugin '" + std::string(info.name) +
-                      "'; decode it with plugin '" + record.plugin + "'");
-  }
-  const Layout& layout = window_layout(plugin, info, record.schema_version, what);
-  const std::uint64_t expected = layout_fingerprint(info.name, layout);
-  if (record.fingerprint != expected) {
-    throw EngineError(what + ": layout changed without a version bump: plugin '" +
-                      std::string(info.name) + "' schema " + std::to_string(record.schema_version) +
-                      " has fingerprint " + hex(expected, 16) + " but the record carries " +
-                      hex(record.fingerprint, 16) +
-                      "; the record was written by an incompatible build of the plugin");
-  }
-  UnpackedPayload unpacked = unpack_payload(info.name, layout, record.payload);
-  DecodedRecord out;
-  out.plugin = record.plugin;
-  out.schema_version = record.schema_version;
-  out.fields = std::move(unpacked.fields);
-  if (!layout.extra.empty()) {
-    out.extra = guarded_call(info.name, what, "decoding its extra bytes", [&] {
-      return plugin.decode_extra(record.schema_version, unpacked.extra);
-    });
-  }
-  return out;
+  return decode_record_with(plugin, nullptr, record);
+}
+
+DecodedRecord decode_record(const PluginEntry& entry, const Record& record) {
+  return decode_record_with(plugin_of(entry), &entry, record);
 }
 
 Record assemble_record(const Plugin& plugin, const Capability& cap, std::uint16_t schema,

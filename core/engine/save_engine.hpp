@@ -65,6 +65,11 @@ struct DecodedRecord {
 /// Reads the IDs of a device: dword 0x00, dword 0x08, byte 0x0e, and dword 0x2c for type 0.
 DeviceIdentity read_identity(ConfigSpace& config);
 
+/// The fingerprint of `layout` of plugin `plugin`: the one `entry` computed at load time when it
+/// holds this very layout (see cached_fingerprint), else layout_fingerprint(); `entry` may be null.
+std::uint64_t record_fingerprint(const PluginEntry* entry, std::string_view plugin,
+                                 const Layout& layout);
+
 /// The layout of `plugin` for `schema`, or null when the plugin declares none.
 const Layout* find_layout(const Plugin& plugin, std::uint16_t schema);
 
@@ -72,6 +77,11 @@ const Layout* find_layout(const Plugin& plugin, std::uint16_t schema);
 /// exceptions, a missing current layout and malformed or oversized (> 1 MiB) extra bytes become
 /// PluginFailure naming the plugin, the device and the capability.
 Record save_record(const Plugin& plugin, const Capability& cap, ConfigSpace& config,
+                   BarSpace* bars);
+
+/// save_record() with the plugin of a loaded registry entry, whose fingerprints were computed
+/// once at load time (what save_device uses); EngineError when the entry holds no plugin.
+Record save_record(const PluginEntry& entry, const Capability& cap, ConfigSpace& config,
                    BarSpace* bars);
 
 /// Saves every capability of `device` that a plugin in `registry` handles, in discovery order.
@@ -85,6 +95,10 @@ DeviceSection save_device(Device& device, const Registry& registry, const SaveOp
 /// Decodes `record` with the plugin's layout for its schema; refuses a schema outside the
 /// plugin's window and a fingerprint that differs from that layout's.
 DecodedRecord decode_record(const Plugin& plugin, const Record& record);
+
+/// decode_record() with the plugin of a loaded registry entry and its load-time fingerprints;
+/// EngineError when the entry holds no plugin.
+DecodedRecord decode_record(const PluginEntry& entry, const Record& record);
 
 /// Builds a record from named values (the inverse of decode_record); unknown or missing names
 /// are errors.

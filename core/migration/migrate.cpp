@@ -3,8 +3,8 @@
 #include <fmt/format.h>
 
 #include "engine/field_codec.hpp"
-#include "engine/layout_text.hpp"
 #include "engine/save_engine.hpp"
+#include "registry/registry.hpp"
 
 namespace capstate::core {
 namespace {
@@ -18,9 +18,16 @@ const MigrationStep* find_step(const Plugin& plugin, std::uint16_t from, std::ui
   return nullptr;
 }
 
-}  // namespace
+const Plugin& plugin_of(const PluginEntry& entry) {
+  if (!entry.plugin) {
+    throw MigrationError(fmt::format("plugin '{}' ({}) is not loaded: {}", entry.name,
+                                     entry.file.string(), entry.reason));
+  }
+  return *entry.plugin;
+}
 
-void check_record(const Plugin& plugin, const Record& record, std::string_view producer) {
+void check_record_with(const Plugin& plugin, const PluginEntry* entry, const Record& record,
+                       std::string_view producer) {
   const PluginInfo info = plugin.info();
   if (record.schema_version < info.oldest_schema || record.schema_version > info.current_schema) {
     throw MigrationError(fmt::format(
@@ -39,7 +46,7 @@ void check_record(const Plugin& plugin, const Record& record, std::string_view p
     throw MigrationError(fmt::format("plugin '{}' declares no layout for schema {}", info.name,
                                      record.schema_version));
   }
-  const std::uint64_t expected = layout_fingerprint(info.name, *layout);
+  const std::uint64_t expected = record_fingerprint(entry, info.name, *layout);
   if (record.fingerprint != expected) {
     throw MigrationError(fmt::format(
         "plugin '{}' schema {}: the record's layout fingerprint 0x{:016x} differs from this "
@@ -49,9 +56,10 @@ void check_record(const Plugin& plugin, const Record& record, std::string_view p
   }
 }
 
-MigrationResult migrate_record(const Plugin& plugin, const Record& record, std::uint16_t target,
-                               bool allow_lossy, std::string_view producer) {
-  check_record(plugin, record, producer);
+MigrationResult migrate_record_with(const Plugin& plugin, const PluginEntry* entry,
+                                    const Record& record, std::uint16_t target, bool allow_lossy,
+                                    std::string_view producer) {
+  check_record_with(plugin, entry, record, producer);
   const PluginInfo info = plugin.info();
   if (target < info.oldest_schema || target > info.current_schema) {
     throw MigrationError(fmt::format("plugin '{}' has no schema {} (it has {} to {})", info.name,
@@ -87,7 +95,7 @@ MigrationResult migrate_record(const Plugin& plugin, const Record& record, std::
           fmt::format("plugin '{}' declares no layout for schema {}", info.name, next));
     }
     try {
-      (void)unpack_payload(info.name, *layout, payload);  // a buggy step is caught here
+      check_payload(info.name, *layout, payload);  // a buggy step is caught here
     } catch (const PayloadError& e) {
       throw MigrationError(fmt::format(
           "plugin '{}' step {} -> {} produced a payload that does not fit schema {}: {}; the "
@@ -100,9 +108,29 @@ MigrationResult migrate_record(const Plugin& plugin, const Record& record, std::
     }
     rec.payload = std::move(payload);
     rec.schema_version = next;
-    rec.fingerprint = layout_fingerprint(info.name, *layout);
+    rec.fingerprint = record_fingerprint(entry, info.name, *layout);
   }
   return result;
+}
+
+}  // namespace
+
+void check_record(const Plugin& plugin, const Record& record, std::string_view producer) {
+  check_record_with(plugin, nullptr, record, producer);
+}
+
+void check_record(const PluginEntry& entry, const Record& record, std::string_view producer) {
+  check_record_with(plugin_of(entry), &entry, record, producer);
+}
+
+MigrationResult migrate_record(const Plugin& plugin, const Record& record, std::uint16_t target,
+                               bool allow_lossy, std::string_view producer) {
+  return migrate_record_with(plugin, nullptr, record, target, allow_lossy, producer);
+}
+
+MigrationResult migrate_record(const PluginEntry& entry, const Record& record, std::uint16_t target,
+                               bool allow_lossy, std::string_view producer) {
+  return migrate_record_with(plugin_of(entry), &entry, record, target, allow_lossy, producer);
 }
 
 }  // namespace capstate::core

@@ -9,6 +9,7 @@
 
 #include "capstate/sdk/plugin.hpp"
 #include "capstate/sdk/record.hpp"
+#include "registry/registry.hpp"
 
 namespace capstate::core {
 
@@ -28,9 +29,18 @@ struct MigrationResult {
 /// from its schema's layout; `producer` (e.g. "capstate 0.1.0") is named in the message.
 void check_record(const Plugin& plugin, const Record& record, std::string_view producer);
 
+/// check_record() with the plugin of a loaded registry entry and the fingerprints it computed at
+/// load time; MigrationError when the entry holds no plugin.
+void check_record(const PluginEntry& entry, const Record& record, std::string_view producer);
+
 /// Migrates `record` one step at a time to `target` (upwards or downwards). A lossy step is
 /// refused unless `allow_lossy`; every step's output is checked against the target layout.
 MigrationResult migrate_record(const Plugin& plugin, const Record& record, std::uint16_t target,
+                               bool allow_lossy, std::string_view producer);
+
+/// migrate_record() with the plugin of a loaded registry entry and the fingerprints it computed
+/// at load time; MigrationError when the entry holds no plugin.
+MigrationResult migrate_record(const PluginEntry& entry, const Record& record, std::uint16_t target,
                                bool allow_lossy, std::string_view producer);
 
 }  // namespace capstate::core

@@ -46,6 +46,24 @@ decltype(auto) guarded_call(std::string_view plugin, std::string_view device, st
   }
 }
 
+/// guarded_call() for hot paths: `describe()` returns the {device, what} pair of texts and is
+/// called only when `fn` throws, so a call that succeeds builds no text at all.
+template <typename D, typename F>
+decltype(auto) guarded_call_lazy(std::string_view plugin, D&& describe, F&& fn) {
+  try {
+    return std::forward<F>(fn)();
+  } catch (const PluginFailure&) {
+    throw;
+  } catch (const std::exception& e) {
+    const auto [device, what] = describe();
+    throw PluginFailure(plugin, device, what, e.what());
+  } catch (...) {
+    const auto [device, what] = describe();
+    throw PluginFailure(plugin, device, what,
+                        "unknown exception (not derived from std::exception)");
+  }
+}
+
 /// guarded_call() naming the plugin of `entry`.
 template <typename F>
 decltype(auto) guarded_call(const PluginEntry& entry, std::string_view device,

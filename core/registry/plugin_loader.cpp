@@ -6,6 +6,7 @@
 #include <system_error>
 
 #include "capstate/sdk/export.hpp"
+#include "engine/layout_text.hpp"
 #include "registry/abi_check.hpp"
 #include "registry/metadata_check.hpp"
 #include "registry/trust.hpp"
@@ -48,6 +49,7 @@ PluginEntry refused(PluginEntry entry, std::string reason) {
   entry.status = PluginStatus::refused;
   entry.reason = std::move(reason);
   entry.plugin.reset();
+  entry.layouts.clear();
   return entry;
 }
 
@@ -80,6 +82,12 @@ bool describe_plugin(PluginEntry& entry, const Plugin& plugin, std::string_view 
   if (auto problem = metadata_problem(info, layouts); !problem.empty()) {
     entry = refused(std::move(entry), problem);
     return false;
+  }
+  // Fingerprints depend only on the plugin and the schema: computed here, once per layout.
+  entry.layouts.clear();
+  entry.layouts.reserve(layouts.size());
+  for (const Layout& layout : layouts) {
+    entry.layouts.push_back(LayoutPrint{&layout, layout, layout_fingerprint(info.name, layout)});
   }
   entry.status = PluginStatus::loaded;
   entry.reason.clear();

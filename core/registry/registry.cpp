@@ -49,6 +49,7 @@ void apply_name_rules(std::vector<PluginEntry>& entries, const std::vector<std::
     e.status = PluginStatus::disabled;
     e.reason = "plugin '" + e.name + "' is disabled by policy";
     e.plugin.reset();
+    e.layouts.clear();
     return;
   }
   for (std::size_t i = 0; i + 1 < entries.size(); ++i) {
@@ -66,6 +67,7 @@ void apply_name_rules(std::vector<PluginEntry>& entries, const std::vector<std::
                  ", earlier on the search path";
     }
     e.plugin.reset();
+    e.layouts.clear();
     return;
   }
 }
@@ -104,6 +106,7 @@ bool settle_one_claim(std::vector<PluginEntry>& entries, const Winners& winners)
         PluginEntry& loser = entries[r];
         loser.status = PluginStatus::refused;
         loser.plugin.reset();
+        loser.layouts.clear();
         const std::string who =
             "plugin '" + entries[winner].name + "' (" + label_of(entries[winner]) + ")";
         if (by_policy) {
@@ -222,6 +225,23 @@ Registry Registry::from_plugins(std::vector<std::shared_ptr<const Plugin>> plugi
   }
   settle_claims(reg.entries_, winners);
   return reg;
+}
+
+std::optional<std::uint64_t> cached_fingerprint(const PluginEntry& entry, std::string_view plugin,
+                                                const Layout& layout) {
+  if (plugin != entry.name) {
+    return std::nullopt;
+  }
+  for (const LayoutPrint& print : entry.layouts) {
+    const Layout& d = print.declared;
+    if (print.layout == &layout && d.schema_version == layout.schema_version &&
+        d.encoding == layout.encoding && d.fields.data() == layout.fields.data() &&
+        d.fields.size() == layout.fields.size() && d.extra.data() == layout.extra.data() &&
+        d.extra.size() == layout.extra.size()) {
+      return print.fingerprint;
+    }
+  }
+  return std::nullopt;
 }
 
 const PluginEntry* Registry::handler(CapabilityId cap) const {

@@ -26,6 +26,13 @@ enum class PluginStatus {
 /// Name of a status as printed ("loaded", "refused", ...).
 std::string_view to_string(PluginStatus s);
 
+/// One layout a loaded plugin declared, with its fingerprint computed once, at load time.
+struct LayoutPrint {
+  const Layout* layout = nullptr;  ///< the plugin's own Layout object (lives as long as the plugin)
+  Layout declared;                 ///< that Layout's value at load time (its views, not their data)
+  std::uint64_t fingerprint = 0;   ///< layout_fingerprint(plugin name, declared)
+};
+
 /// One plugin file and what the registry made of it.
 struct PluginEntry {
   std::filesystem::path file;                   ///< the shared library
@@ -39,6 +46,7 @@ struct PluginEntry {
   std::uint16_t oldest_schema = 0;       ///< from the metadata
   std::uint16_t restore_phase = 0;       ///< from the metadata
   bool needs_bar_access = false;         ///< from the metadata
+  std::vector<LayoutPrint> layouts;      ///< one per declared schema, oldest first; set when loaded
   std::shared_ptr<const Plugin> plugin;  ///< set when loaded; keeps its library loaded
 };
 
@@ -70,6 +78,13 @@ std::optional<CapabilityId> parse_capability_key(std::string_view key);
 std::vector<std::filesystem::path> plugin_search_path(
     const std::vector<std::filesystem::path>& cli_dirs,
     const std::vector<std::filesystem::path>& policy_dirs);
+
+/// The fingerprint `entry` holds for `layout` of plugin `plugin`, when that is the very Layout
+/// object (same address and same views) the plugin declared at load time under the same name;
+/// nullopt otherwise (the caller computes it). Never stale: a plugin that hands out other Layout
+/// objects later misses the cache, and the plugin (so its layouts) lives as long as the entry.
+std::optional<std::uint64_t> cached_fingerprint(const PluginEntry& entry, std::string_view plugin,
+                                                const Layout& layout);
 
 /// Loaded plugins and the refusals met on the way.
 class Registry {

@@ -95,31 +95,40 @@ class PlanBuilder final : public RestoreSequence {
   void check_request(const WriteRequest& r) const {
     const std::string who = "write '" + r.name + "'";
     if (r.target != Target::config && r.target != Target::bar) {
-      throw std::runtime_error(fmt::format("{} has target {}, neither config nor bar", who,
-                                           static_cast<unsigned>(r.target)));
+      throw BadWriteRequest(
+          r.name, r.offset,
+          fmt::format("{} has target {}, neither config nor bar; the plugin is broken", who,
+                      static_cast<unsigned>(r.target)));
     }
     const Width width = r.target == Target::bar ? Width::dword : r.width;
     if (width != Width::byte && width != Width::word && width != Width::dword) {
-      throw std::runtime_error(
-          fmt::format("{} has width {}, not 1, 2 or 4 bytes", who, static_cast<unsigned>(width)));
+      throw BadWriteRequest(
+          r.name, r.offset,
+          fmt::format("{} has width {}, not 1, 2 or 4 bytes; the plugin is broken", who,
+                      static_cast<unsigned>(width)));
     }
     const std::uint32_t mask = width_mask(width);
     if ((r.value & ~mask) != 0 || (r.verify & ~mask) != 0) {
-      throw std::runtime_error(fmt::format(
-          "{} has value 0x{:x} / verify mask 0x{:x}, wider than its {}-bit width; the plugin is "
-          "broken",
-          who, r.value, r.verify, width_bits(width)));
+      throw BadWriteRequest(r.name, r.offset,
+                            fmt::format("{} has value 0x{:x} / verify mask 0x{:x}, wider than its "
+                                        "{}-bit width; the plugin is broken",
+                                        who, r.value, r.verify, width_bits(width)));
     }
     if (r.offset % width_bytes(width) != 0) {
-      throw std::runtime_error(fmt::format("{} at offset 0x{:x} is not aligned to its {}-bit width",
-                                           who, r.offset, width_bits(width)));
+      throw BadWriteRequest(
+          r.name, r.offset,
+          fmt::format("{} at offset 0x{:x} is not aligned to its {}-bit width; the "
+                      "plugin is broken",
+                      who, r.offset, width_bits(width)));
     }
     if (r.target == Target::config &&
         (r.offset > kExtendedSize || cap_.offset + r.offset + width_bytes(width) > kExtendedSize)) {
-      throw std::runtime_error(fmt::format(
-          "{} at offset 0x{:x} from the capability at 0x{:03x} lies outside the 4096-byte "
-          "configuration space; the plugin is broken",
-          who, r.offset, cap_.offset));
+      throw BadWriteRequest(
+          r.name, r.offset,
+          fmt::format(
+              "{} at offset 0x{:x} from the capability at 0x{:03x} lies outside the 4096-byte "
+              "configuration space; the plugin is broken",
+              who, r.offset, cap_.offset));
     }
   }
 

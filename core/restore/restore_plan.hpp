@@ -39,6 +39,25 @@ class RestoreRefused : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+/// Thrown while planning when a plugin asks for a write no correct plugin makes (bad target,
+/// width, value, alignment or offset); guarded_call turns it into a PluginFailure naming the
+/// plugin, the device and this text.
+class BadWriteRequest : public std::runtime_error {
+ public:
+  /// `write` is the request's name, `offset` its offset from the capability (or within the BAR).
+  BadWriteRequest(std::string write, std::uint64_t offset, const std::string& message)
+      : std::runtime_error(message), write_(std::move(write)), offset_(offset) {}
+
+  /// The name the plugin gave the write.
+  const std::string& write_name() const noexcept { return write_; }
+  /// Its offset from the capability (config) or within the BAR.
+  std::uint64_t offset() const noexcept { return offset_; }
+
+ private:
+  std::string write_;
+  std::uint64_t offset_ = 0;
+};
+
 /// One register write of a plan, with what the device holds now.
 struct PlannedWrite {
   std::uint16_t phase = 0;         ///< restore phase (lower first)

@@ -2,10 +2,10 @@
 // docs/state-file.md. Every length and count is checked against the bytes left before it is used,
 // so nothing is allocated beyond what the input itself holds.
 #include <algorithm>
+#include <bitset>
 #include <cstdio>
 #include <cstring>
 #include <map>
-#include <tuple>
 
 #include "statefile/codec.hpp"
 #include "statefile/crc32c.hpp"
@@ -228,7 +228,9 @@ class Decoder {
     std::uint32_t count = u32(pos + 25);
     std::size_t end = pos + length;
     std::size_t rpos = pos + format::kSectionHeaderLength;
-    std::map<std::tuple<int, int>, std::size_t> seen;
+    // Offsets of the records read so far, one bit per dword. Valid standard (0x40-0xff) and
+    // extended (0x100-0xfff) offsets never overlap, so the offset alone tells records apart.
+    std::bitset<format::kConfigSpaceSize / 4> seen;
     for (std::size_t r = 0; r < count; ++r) {
       where_.record_index = r;
       if (rpos == end) {
@@ -239,12 +241,16 @@ class Decoder {
       std::size_t start = rpos;
       rpos = record(rpos, end, rec);
       const Capability& cap = rec.capability;
-      // Keyed by kind and offset: two records at one offset (even with different IDs) would
-      // restore the same registers twice.
-      auto key = std::make_tuple(static_cast<int>(cap.kind), int{cap.offset});
-      if (auto [it, added] = seen.emplace(key, r); !added) {
-        const Capability& first = s.records[it->second].capability;
-        const std::string earlier = std::to_string(it->second + 1);
+      // Keyed by kind and offset (record() has checked both): two records at one offset (even
+      // with different IDs) would restore the same registers twice.
+      if (seen.test(cap.offset / 4)) {
+        const auto is_first = [&](const Record& other) {
+          return other.capability.kind == cap.kind && other.capability.offset == cap.offset;
+        };
+        const std::size_t index = static_cast<std::size_t>(
+            std::find_if(s.records.begin(), s.records.end(), is_first) - s.records.begin());
+        const Capability& first = s.records[index].capability;
+        const std::string earlier = std::to_string(index + 1);
         fail(start + 4,
              checks::describe(cap) +
                  (first.id == cap.id ? " was already saved in record " + earlier
@@ -252,6 +258,7 @@ class Decoder {
                                            checks::describe(first) + ", at the same offset)") +
                  "; each capability instance may be saved only once");
       }
+      seen.set(cap.offset / 4);
     }
     where_.record_index.reset();
     if (rpos != end) {

@@ -1,8 +1,9 @@
 // encode_state: StateFile -> bytes. The layout is documented in docs/state-file.md.
+#include <algorithm>
+#include <bitset>
 #include <limits>
 #include <map>
-#include <set>
-#include <tuple>
+#include <utility>
 
 #include "statefile/codec.hpp"
 #include "statefile/crc32c.hpp"
@@ -22,11 +23,13 @@ class ByteWriter {
  public:
   std::vector<std::uint8_t>& bytes() { return out_; }
   std::size_t size() const { return out_.size(); }
+  /// Makes room for `n` bytes in all, so that appending never reallocates.
+  void reserve(std::size_t n) { out_.reserve(n); }
 
   void u8(std::uint8_t v) { out_.push_back(v); }
-  void u16(std::uint16_t v) { put(v, 2); }
-  void u32(std::uint32_t v) { put(v, 4); }
-  void u64(std::uint64_t v) { put(v, 8); }
+  void u16(std::uint16_t v) { put<2>(v); }
+  void u32(std::uint32_t v) { put<4>(v); }
+  void u64(std::uint64_t v) { put<8>(v); }
   void raw(std::span<const std::uint8_t> b) { out_.insert(out_.end(), b.begin(), b.end()); }
   /// A u8 length followed by the characters (the caller has checked the length).
   void name(std::string_view s) {
@@ -41,10 +44,13 @@ class ByteWriter {
   }
 
  private:
-  void put(std::uint64_t v, int width) {
-    for (int i = 0; i < width; ++i) {
-      out_.push_back(static_cast<std::uint8_t>(v >> (8 * i)));
+  template <int Width>
+  void put(std::uint64_t v) {
+    std::uint8_t b[Width];
+    for (int i = 0; i < Width; ++i) {
+      b[i] = static_cast<std::uint8_t>(v >> (8 * i));
     }
+    out_.insert(out_.end(), b, b + Width);
   }
   std::vector<std::uint8_t> out_;
 };
@@ -55,15 +61,25 @@ class Encoder {
   explicit Encoder(std::string_view target) { where_.file = std::string(target); }
 
   std::vector<std::uint8_t> run(const StateFile& file) {
+    w_.reserve(encoded_size(file));
     header(file.envelope, file.devices.size());
+    // Sections in ascending address order (what save writes) cannot repeat an address; only
+    // files in any other order need the map of addresses seen.
+    const auto not_ascending = [](const DeviceSection& a, const DeviceSection& b) {
+      return !(a.address < b.address);
+    };
+    const bool ascending = std::adjacent_find(file.devices.begin(), file.devices.end(),
+                                              not_ascending) == file.devices.end();
     std::map<PciAddress, std::size_t> seen;
     for (std::size_t i = 0; i < file.devices.size(); ++i) {
       const DeviceSection& section = file.devices[i];
       where_.section_index = i;
       where_.section_address = section.address;
-      if (auto [it, added] = seen.emplace(section.address, i); !added) {
-        fail("the address is also used by device section " + std::to_string(it->second + 1) +
-             "; a device may appear once");
+      if (!ascending) {
+        if (auto [it, added] = seen.emplace(section.address, i); !added) {
+          fail("the address is also used by device section " + std::to_string(it->second + 1) +
+               "; a device may appear once");
+        }
       }
       device(section);
     }
@@ -85,6 +101,21 @@ class Encoder {
     }
   }
   static std::uint32_t as_u32(std::size_t n) { return static_cast<std::uint32_t>(n); }
+
+  /// The number of bytes `file` encodes to (names are counted as given; over-long ones are
+  /// refused later, so the figure is only a capacity hint).
+  static std::size_t encoded_size(const StateFile& file) {
+    const Envelope& e = file.envelope;
+    std::size_t n = format::kMinHeaderLength + e.producer_name.size() + e.producer_version.size() +
+                    e.kernel_release.size();
+    for (const DeviceSection& s : file.devices) {
+      n += format::kSectionHeaderLength;
+      for (const Record& r : s.records) {
+        n += format::kMinRecordLength + r.plugin.size() + r.payload.size();
+      }
+    }
+    return n;
+  }
 
   void header(const Envelope& env, std::size_t sections) {
     if (env.envelope_version != kEnvelopeVersion) {
@@ -131,21 +162,29 @@ class Encoder {
     w_.u8(s.identity.revision);
     w_.u8(s.identity.header_type);
     w_.u32(as_u32(s.records.size()));
-    // One record per kind and offset, as the decoder demands.
-    std::map<std::tuple<int, int>, std::size_t> seen;
+    // One record per kind and offset, as the decoder demands. Valid standard (0x40-0xff) and
+    // extended (0x100-0xfff) offsets never overlap, so one bit per dword offset tells records
+    // apart once the capability itself has been checked.
+    std::bitset<format::kConfigSpaceSize / 4> seen;
     for (std::size_t r = 0; r < s.records.size(); ++r) {
       where_.record_index = r;
       const Capability& cap = s.records[r].capability;
-      auto key = std::make_tuple(static_cast<int>(cap.kind), int{cap.offset});
-      if (auto [it, added] = seen.emplace(key, r); !added) {
-        const Capability& first = s.records[it->second].capability;
-        const std::string earlier = std::to_string(it->second + 1);
+      check(checks::capability_problem(cap));
+      if (seen.test(cap.offset / 4)) {
+        const auto same_place = [&](const Record& other) {
+          return other.capability.kind == cap.kind && other.capability.offset == cap.offset;
+        };
+        const auto it = std::find_if(s.records.begin(), s.records.end(), same_place);
+        const std::size_t index = static_cast<std::size_t>(it - s.records.begin());
+        const Capability& first = it->capability;
+        const std::string earlier = std::to_string(index + 1);
         fail(checks::describe(cap) +
              (first.id == cap.id ? " was already saved in record " + earlier
                                  : " overlaps record " + earlier + " (" + checks::describe(first) +
                                        ", at the same offset)") +
              "; each capability instance may be saved once");
       }
+      seen.set(cap.offset / 4);
       record(s.records[r]);
     }
     where_.record_index.reset();

@@ -2,9 +2,11 @@
 #include <fmt/format.h>
 
 #include <toml++/toml.h>
+#include <charconv>
 #include <set>
-#include <stdexcept>
+#include <string_view>
 
+#include "statetext/state_text_error.hpp"
 #include "statetext/state_toml.hpp"
 #include "statetext/text_names.hpp"
 
@@ -19,8 +21,9 @@ class TableReader {
 
   [[noreturn]] void fail(const toml::node* node, const std::string& what) const {
     const toml::source_region& at = node != nullptr ? node->source() : table_.source();
-    throw std::runtime_error(
-        fmt::format("{}:{}:{}: {}: {}", source_, at.begin.line, at.begin.column, path_, what));
+    TextLocation where{source_, at.begin.line, at.begin.column, {}, 0, {}};
+    throw StateTextError(std::move(where), fmt::format("{}:{}:{}: {}: {}", source_, at.begin.line,
+                                                       at.begin.column, path_, what));
   }
 
   const toml::node* take(std::string_view key, bool required) {
@@ -114,7 +117,7 @@ void read_values(TableReader& parent, const toml::table* values, const std::stri
 RecordView read_record(const toml::table& t, const std::string& source, const std::string& path) {
   TableReader r(t, source, path);
   RecordView view;
-  view.origin = fmt::format("{}:{}:{}", source, t.source().begin.line, t.source().begin.column);
+  view.origin = TextLocation{source, t.source().begin.line, t.source().begin.column, {}, 0, {}};
   Record& rec = view.record;
   const std::string kind = r.string("kind");
   if (kind != "standard" && kind != "extended") {
@@ -127,13 +130,11 @@ RecordView read_record(const toml::table& t, const std::string& source, const st
   rec.plugin = r.string("plugin");
   rec.schema_version = static_cast<std::uint16_t>(r.integer("schema_version", 0xffff));
   const std::string fp = r.string("fingerprint");
-  try {
-    std::size_t used = 0;
-    rec.fingerprint = std::stoull(fp, &used, 16);
-    if (used != fp.size()) {
-      throw std::invalid_argument("trailing characters");
-    }
-  } catch (const std::exception&) {
+  const std::string_view digits =
+      std::string_view(fp).substr(fp.rfind("0x", 0) == 0 || fp.rfind("0X", 0) == 0 ? 2 : 0);
+  const auto [end, ec] =
+      std::from_chars(digits.data(), digits.data() + digits.size(), rec.fingerprint, 16);
+  if (digits.empty() || ec != std::errc() || end != digits.data() + digits.size()) {
     r.fail(t.get("fingerprint"), "'fingerprint' must be a hex string like \"0x0123456789abcdef\"");
   }
   r.string("decode_error", false);  // informational only
@@ -199,9 +200,11 @@ StateView state_from_toml(std::string_view text, std::string_view source) {
   try {
     root = toml::parse(text, source);
   } catch (const toml::parse_error& e) {
-    throw std::runtime_error(fmt::format("{}:{}:{}: not valid TOML: {}", source,
-                                         e.source().begin.line, e.source().begin.column,
-                                         e.description()));
+    TextLocation where{
+        std::string(source), e.source().begin.line, e.source().begin.column, {}, 0, {}};
+    throw StateTextError(std::move(where),
+                         fmt::format("{}:{}:{}: not valid TOML: {}", source, e.source().begin.line,
+                                     e.source().begin.column, e.description()));
   }
   TableReader r(root, std::string(source), "(top level)");
   StateView view;

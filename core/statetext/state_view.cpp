@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <stdexcept>
 
 #include "engine/save_engine.hpp"
 
@@ -28,16 +27,20 @@ RecordView view_record(const Record& record, const Registry& registry) {
   return view;
 }
 
-Record unview_record(const RecordView& view, const Registry& registry, const std::string& where) {
+Record unview_record(const RecordView& view, const Registry& registry, const TextLocation& at) {
+  const std::string where =
+      fmt::format("{}device {} record {} ({})", at.file.empty() ? "" : at.str() + ": ", at.device,
+                  at.record, at.plugin);
   if (!view.decoded) {
     return view.record;
   }
   const PluginEntry* entry = registry.find(view.record.plugin);
   if (entry == nullptr || !entry->plugin) {
-    throw std::runtime_error(fmt::format(
-        "{}: no plugin named '{}' is loaded to encode its fields; give the record as a raw "
-        "'payload' instead, or add the plugin's directory with --plugin-dir",
-        where, view.record.plugin));
+    throw StateTextError(
+        at, fmt::format(
+                "{}: no plugin named '{}' is loaded to encode its fields; give the record as a raw "
+                "'payload' instead, or add the plugin's directory with --plugin-dir",
+                where, view.record.plugin));
   }
   // Fields the text leaves out are absent on the device (present_fields encoding).
   std::vector<FieldValue> fields = view.fields;
@@ -59,14 +62,15 @@ Record unview_record(const RecordView& view, const Registry& registry, const std
                              fields, view.extra);
   } catch (const std::exception& e) {
     // The plugin's message names the field but not where the record is; add that.
-    throw std::runtime_error(fmt::format("{}: {}", where, e.what()));
+    throw StateTextError(at, fmt::format("{}: {}", where, e.what()));
   }
   if (record.fingerprint != view.record.fingerprint) {
-    throw std::runtime_error(fmt::format(
-        "{}: fingerprint 0x{:016x} in the text differs from 0x{:016x} of plugin '{}' schema {}; "
-        "the layout changed without a version bump, or the text was edited",
-        where, view.record.fingerprint, record.fingerprint, view.record.plugin,
-        view.record.schema_version));
+    throw StateTextError(
+        at, fmt::format("{}: fingerprint 0x{:016x} in the text differs from 0x{:016x} of plugin "
+                        "'{}' schema {}; "
+                        "the layout changed without a version bump, or the text was edited",
+                        where, view.record.fingerprint, record.fingerprint, view.record.plugin,
+                        view.record.schema_version));
   }
   return record;
 }
@@ -91,10 +95,11 @@ StateFile unview_state(const StateView& view, const Registry& registry) {
     DeviceSection section{device.address, device.identity, {}};
     for (std::size_t i = 0; i < device.records.size(); ++i) {
       const RecordView& r = device.records[i];
-      const std::string where =
-          fmt::format("{}device {} record {} ({})", r.origin.empty() ? "" : r.origin + ": ",
-                      device.address.str(), i + 1, r.record.plugin);
-      section.records.push_back(unview_record(r, registry, where));
+      TextLocation at = r.origin;
+      at.device = device.address.str();
+      at.record = i + 1;
+      at.plugin = r.record.plugin;
+      section.records.push_back(unview_record(r, registry, at));
     }
     file.devices.push_back(std::move(section));
   }

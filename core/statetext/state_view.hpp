@@ -9,6 +9,7 @@
 #include "engine/field_codec.hpp"
 #include "registry/registry.hpp"
 #include "statefile/state_file.hpp"
+#include "statetext/state_text_error.hpp"
 
 namespace capstate::core {
 
@@ -19,7 +20,7 @@ struct RecordView {
   std::vector<FieldValue> fields;   ///< fields in layout order (absent ones marked so)
   std::vector<DecodedValue> extra;  ///< plugin-coded values
   std::string decode_error;         ///< why it could not be decoded (empty when decoded)
-  std::string origin;  ///< "file:line:column" of the record in the text it was read from, or ""
+  TextLocation origin;  ///< where the record is in the text it was read from (file "" if none)
 };
 
 /// A device section with decoded records.
@@ -39,7 +40,8 @@ struct StateView {
 StateView view_state(const StateFile& file, const Registry& registry);
 
 /// Turns a view back into a state file: decoded records are re-encoded by their plugins,
-/// raw ones are taken as they are. Throws with the device and record on bad values.
+/// raw ones are taken as they are. Throws StateTextError naming the device and record when a
+/// record cannot be encoded (no plugin, values its plugin refuses, a stale fingerprint).
 StateFile unview_state(const StateView& view, const Registry& registry);
 
 }  // namespace capstate::core

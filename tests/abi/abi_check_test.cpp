@@ -169,7 +169,9 @@ TEST(AbiCheckCli, LoadedPluginWithoutBaselineFailsAndJsonListsTheProblems) {
   fs::remove_all(dir / "msix");
   const RunResult run = run_capstate(tmp, {"--json", "abi", "check", "--baseline", dir.string()});
   EXPECT_EQ(run.exit_code, 1);
-  const auto problems = nlohmann::json::parse(run.out);
+  const auto error = nlohmann::json::parse(run.out).at("error");
+  EXPECT_EQ(error.at("kind"), "plugin");
+  const auto problems = error.at("problems");
   ASSERT_TRUE(problems.is_array());
   ASSERT_EQ(problems.size(), 1U);
   EXPECT_THAT(problems[0].get<std::string>(),

@@ -1,71 +1,23 @@
-// Helpers for the backend tests: a temporary directory, file writing and expected errors.
+// Helpers for the backend tests: data files and expected errors. TempDir and the file helpers
+// come from tests/support.
 #pragma once
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include <cstdint>
-#include <cstdlib>
 #include <filesystem>
-#include <fstream>
-#include <stdexcept>
 #include <string>
-#include <vector>
+
+#include "support/file_text.hpp"
+#include "support/temp_dir.hpp"
 
 namespace capstate::testing {
 
-/// A fresh directory under /tmp (mkdtemp), removed with everything in it on destruction.
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = "/tmp/capstate-backends-XXXXXX";
-    if (::mkdtemp(pattern.data()) == nullptr) {
-      throw std::runtime_error("mkdtemp failed");
-    }
-    path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-
-  /// The directory.
-  const std::filesystem::path& path() const { return path_; }
-  /// A path inside the directory.
-  std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
-
- private:
-  std::filesystem::path path_;
-};
-
-/// Writes `text` to `path`, creating parent directories.
-inline void write_text(const std::filesystem::path& path, const std::string& text) {
-  std::filesystem::create_directories(path.parent_path());
-  std::ofstream out(path, std::ios::binary);
-  out << text;
-}
-
-/// Writes `bytes` to `path`, creating parent directories.
-inline void write_bytes(const std::filesystem::path& path, const std::vector<std::uint8_t>& bytes) {
-  std::filesystem::create_directories(path.parent_path());
-  std::ofstream out(path, std::ios::binary);
-  out.write(reinterpret_cast<const char*>(bytes.data()),
-            static_cast<std::streamsize>(bytes.size()));
-}
-
-/// Reads all of `path` as bytes.
-inline std::vector<std::uint8_t> read_bytes(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
-/// Reads all of `path` as text.
-inline std::string read_text(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
+using testsupport::read_bytes;
+using testsupport::read_text;
+using testsupport::TempDir;
+using testsupport::write_bytes;
+using testsupport::write_text;
 
 /// A path in tests/data.
 inline std::filesystem::path data_file(const std::string& name) {

@@ -1,12 +1,9 @@
 // DumpSource::write_dump: round trips through our parser and through pciutils' own `lspci -F`.
-#include <sys/wait.h>
-
-#include <array>
-#include <cstdio>
 #include <regex>
 
 #include "backend_test_util.hpp"
 #include "backends/dump_source.hpp"
+#include "support/run_process.hpp"
 
 namespace capstate::core {
 namespace {
@@ -21,43 +18,24 @@ using ::testing::HasSubstr;
 /// Output of `lspci -F <file> <args>`; fails the test (never skips) when lspci is missing.
 std::string lspci(const std::filesystem::path& file, const std::string& args) {
   const std::string command = "lspci -F '" + file.string() + "' " + args + " 2>&1";
-  FILE* pipe = ::popen(command.c_str(), "r");
-  if (pipe == nullptr) {
-    ADD_FAILURE() << "cannot run lspci; install pciutils (apt-get install pciutils)";
-    return {};
-  }
-  std::string out;
-  std::array<char, 4096> buf{};
-  std::size_t n = 0;
-  while ((n = std::fread(buf.data(), 1, buf.size(), pipe)) > 0) {
-    out.append(buf.data(), n);
-  }
-  const int status = ::pclose(pipe);
-  const int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  if (code == 127) {
+  const testsupport::RunResult r = testsupport::run_shell(command);
+  if (r.exit_code == 127) {
     ADD_FAILURE() << "lspci is not installed; install pciutils (apt-get install pciutils) to run "
                      "this test";
-  } else if (code != 0) {
-    ADD_FAILURE() << command << " exited with " << code << ":\n" << out;
+  } else if (r.exit_code != 0) {
+    ADD_FAILURE() << command << " exited with " << r.exit_code << ":\n" << r.out;
   }
-  return out;
+  return r.out;
 }
 
 /// Only the hex rows of lspci output (device lines carry names that depend on pci.ids).
 std::string hex_rows(const std::string& text) {
   static const std::regex row(R"(^[0-9a-f]{2,3}:( [0-9a-f]{2}){16}$)");
   std::string out;
-  std::size_t start = 0;
-  while (start < text.size()) {
-    std::size_t end = text.find('\n', start);
-    if (end == std::string::npos) {
-      end = text.size();
-    }
-    const std::string line = text.substr(start, end - start);
+  for (const std::string& line : testsupport::lines_of(text)) {
     if (std::regex_match(line, row)) {
       out += line + '\n';
     }
-    start = end + 1;
   }
   return out;
 }

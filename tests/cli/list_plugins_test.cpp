@@ -214,7 +214,7 @@ TEST(PluginsCli, TextFormNamesSchemaWindowAndPhase) {
 TEST(PluginsCli, ExtraPluginDirThatIsEmptyChangesNothing) {
   TempDir tmp;
   const RunResult r = run_capstate(tmp, {"--json", "plugins", "--plugin-dir", tmp.path().string()},
-                                   "CAPSTATE_PLUGIN_PATH=" + tmp.path().string());
+                                   {.env = {"CAPSTATE_PLUGIN_PATH=" + tmp.path().string()}});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(json::parse(r.out).size(), 3U) << r.out;
 }

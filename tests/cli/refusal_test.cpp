@@ -247,7 +247,8 @@ payload = "0000"
     if (dry) {
       args.emplace_back("--dry-run");
     }
-    const RunResult r = run_capstate(tmp, args, "CAPSTATE_PLUGIN_PATH=" + tmp.path().string());
+    const RunResult r =
+        run_capstate(tmp, args, {.env = {"CAPSTATE_PLUGIN_PATH=" + tmp.path().string()}});
     EXPECT_EQ(r.exit_code, 1);
     EXPECT_NE(r.err.find(expected), std::string::npos) << r.err;
     EXPECT_FALSE(std::filesystem::exists(out));

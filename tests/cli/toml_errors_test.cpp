@@ -2,6 +2,8 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <ostream>
+#include <string>
 
 #include "cli_runner.hpp"
 #include "minimal_state_toml.hpp"
@@ -33,67 +35,58 @@ void expect_refused(const std::string& text, const std::string& message) {
   EXPECT_FALSE(std::filesystem::exists(out));
 }
 
-TEST(AssembleErrors, UnknownKeyInADevice) {
-  expect_refused(edited("revision = 0x02\n", "revision = 0x02\nbogus = 1\n"),
-                 "17:9: devices[0]: unknown key 'bogus'");
+// One refused edit of kMinimalToml: what to replace, with what, and the error after "bad.toml:".
+struct Refusal {
+  const char* name;     // the test name
+  const char* from;     // text of kMinimalToml to replace (its first occurrence)
+  const char* to;       // what to put there
+  const char* message;  // expected after "capstate: error: <toml>:"
+};
+
+const Refusal kRefusals[] = {
+    {"UnknownKeyInADevice", "revision = 0x02\n", "revision = 0x02\nbogus = 1\n",
+     "17:9: devices[0]: unknown key 'bogus'"},
+    {"UnknownKeyInTheEnvelope", "kernel_release = \"6.1.0\"\n",
+     "kernel_release = \"6.1.0\"\nhost = \"x\"\n", "8:8: envelope: unknown key 'host'"},
+    {"WrongTypeOfAnInteger", "class = 0x010802", "class = \"net\"",
+     "15:9: devices[0]: 'class' must be an integer from 0 to 0xffffff"},
+    {"WrongTypeOfAString", "fingerprint = \"0x68c5feccdd0d9cfe\"", "fingerprint = 5",
+     "26:15: devices[0].records[0]: 'fingerprint' must be a string"},
+    {"IntegerOutOfRange", "revision = 0x02", "revision = 0x100",
+     "16:12: devices[0]: 'revision' must be an integer from 0 to 0xff"},
+    {"MissingKeyNamesTheTable", "vendor_id = 0x1b36\n", "",
+     "9:1: devices[0]: missing key 'vendor_id'"},
+    {"MissingKeyInARecord", "plugin = \"pcie\"\n", "",
+     "19:1: devices[0].records[0]: missing key 'plugin'"},
+    {"BadAddress", "0000:02:00.0", "02:00.z",
+     "10:11: devices[0]: '02:00.z' is not an address like 0000:00:1f.0"},
+    {"NotTomlAtAll", "id = 0x10", "id = 0x10 = 3", "21:11: not valid TOML: "},
+    {"FieldValueTooWideNamesTheRecord", "device_control = 0x2810", "device_control = 0x12810",
+     "19:1: device 0000:02:00.0 record 1 (pcie): plugin 'pcie' schema 2: value 0x12810 of field "
+     "'device_control' does not fit its 16 bits"},
+    {"UnknownFieldNamesTheRecord", "link_control = 0x0040", "linkcontrol = 0x0040",
+     "19:1: device 0000:02:00.0 record 1 (pcie): plugin 'pcie' schema 2: unknown field "
+     "'linkcontrol'"},
+    {"EditedFieldsWithStaleFingerprint", "0x68c5feccdd0d9cfe", "0x68c5feccdd0d9cff",
+     "19:1: device 0000:02:00.0 record 1 (pcie): fingerprint 0x68c5feccdd0d9cff in the text "
+     "differs from 0x68c5feccdd0d9cfe of plugin 'pcie' schema 2"},
+};
+
+// Shows a case by its name (test listings stay the same from one build to the next).
+void PrintTo(const Refusal& refusal, std::ostream* out) {
+  *out << refusal.name;
 }
 
-TEST(AssembleErrors, UnknownKeyInTheEnvelope) {
-  expect_refused(
-      edited("kernel_release = \"6.1.0\"\n", "kernel_release = \"6.1.0\"\nhost = \"x\"\n"),
-      "8:8: envelope: unknown key 'host'");
+class AssembleRefuses : public ::testing::TestWithParam<Refusal> {};
+
+TEST_P(AssembleRefuses, TheEditedTomlWithFileLineColumn) {
+  expect_refused(edited(GetParam().from, GetParam().to), GetParam().message);
 }
 
-TEST(AssembleErrors, WrongTypeOfAnInteger) {
-  expect_refused(edited("class = 0x010802", "class = \"net\""),
-                 "15:9: devices[0]: 'class' must be an integer from 0 to 0xffffff");
-}
-
-TEST(AssembleErrors, WrongTypeOfAString) {
-  expect_refused(edited("fingerprint = \"0x68c5feccdd0d9cfe\"", "fingerprint = 5"),
-                 "26:15: devices[0].records[0]: 'fingerprint' must be a string");
-}
-
-TEST(AssembleErrors, IntegerOutOfRange) {
-  expect_refused(edited("revision = 0x02", "revision = 0x100"),
-                 "16:12: devices[0]: 'revision' must be an integer from 0 to 0xff");
-}
-
-TEST(AssembleErrors, MissingKeyNamesTheTable) {
-  expect_refused(edited("vendor_id = 0x1b36\n", ""), "9:1: devices[0]: missing key 'vendor_id'");
-}
-
-TEST(AssembleErrors, MissingKeyInARecord) {
-  expect_refused(edited("plugin = \"pcie\"\n", ""),
-                 "19:1: devices[0].records[0]: missing key 'plugin'");
-}
-
-TEST(AssembleErrors, BadAddress) {
-  expect_refused(edited("0000:02:00.0", "02:00.z"),
-                 "10:11: devices[0]: '02:00.z' is not an address like 0000:00:1f.0");
-}
-
-TEST(AssembleErrors, NotTomlAtAll) {
-  expect_refused(edited("id = 0x10", "id = 0x10 = 3"), "21:11: not valid TOML: ");
-}
-
-TEST(AssembleErrors, FieldValueTooWideNamesTheRecord) {
-  expect_refused(edited("device_control = 0x2810", "device_control = 0x12810"),
-                 "19:1: device 0000:02:00.0 record 1 (pcie): plugin 'pcie' schema 2: value "
-                 "0x12810 of field 'device_control' does not fit its 16 bits");
-}
-
-TEST(AssembleErrors, UnknownFieldNamesTheRecord) {
-  expect_refused(edited("link_control = 0x0040", "linkcontrol = 0x0040"),
-                 "19:1: device 0000:02:00.0 record 1 (pcie): plugin 'pcie' schema 2: unknown "
-                 "field 'linkcontrol'");
-}
-
-TEST(AssembleErrors, EditedFieldsWithStaleFingerprint) {
-  expect_refused(edited("0x68c5feccdd0d9cfe", "0x68c5feccdd0d9cff"),
-                 "19:1: device 0000:02:00.0 record 1 (pcie): fingerprint 0x68c5feccdd0d9cff in "
-                 "the text differs from 0x68c5feccdd0d9cfe of plugin 'pcie' schema 2");
-}
+INSTANTIATE_TEST_SUITE_P(AssembleErrors, AssembleRefuses, ::testing::ValuesIn(kRefusals),
+                         [](const ::testing::TestParamInfo<Refusal>& info) {
+                           return std::string(info.param.name);
+                         });
 
 TEST(AssembleErrors, MissingInputFile) {
   TempDir tmp;

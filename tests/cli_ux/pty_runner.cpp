@@ -2,12 +2,10 @@
 
 #include <fcntl.h>
 #include <pty.h>
-#include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstdlib>
 #include <stdexcept>
 
 namespace capstate::clitest {
@@ -23,34 +21,29 @@ TtyRunResult run_capstate_on_tty(const TempDir& tmp, const std::vector<std::stri
   ::cfmakeraw(&mode);  // bytes arrive exactly as written ("\n" stays "\n")
   ::tcsetattr(slave, TCSANOW, &mode);
 
-  const std::string binary = capstate_binary();
   const std::string out_file = tmp.file(".tty-stdout");
-  std::vector<std::string> argv_text{binary};
-  argv_text.insert(argv_text.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (std::string& a : argv_text) {
-    argv.push_back(a.data());
-  }
-  argv.push_back(nullptr);
-
-  const pid_t child = ::fork();
-  if (child < 0) {
-    ::close(master);
-    ::close(slave);
-    throw std::runtime_error("fork failed: errno " + std::to_string(errno));
-  }
-  if (child == 0) {
+  std::vector<std::string> argv{capstate_binary()};
+  argv.insert(argv.end(), args.begin(), args.end());
+  // The child gets its own session, /dev/null as stdin, a file as stdout, the terminal as stderr.
+  const auto on_terminal = [&] {
     ::setsid();
     const int out = ::open(out_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
     const int in = ::open("/dev/null", O_RDONLY);
     if (out < 0 || in < 0 || ::dup2(in, 0) < 0 || ::dup2(out, 1) < 0 || ::dup2(slave, 2) < 0) {
-      ::_exit(126);
+      return false;
     }
     ::close(master);
     ::close(slave);
-    ::unsetenv("CAPSTATE_PLUGIN_PATH");
-    ::execv(binary.c_str(), argv.data());
-    ::_exit(127);
+    return true;
+  };
+  pid_t child = -1;
+  try {
+    child = testsupport::start_process(
+        argv, {.unset_env = {"CAPSTATE_PLUGIN_PATH"}, .working_dir = tmp.path()}, on_terminal);
+  } catch (...) {
+    ::close(master);
+    ::close(slave);
+    throw;
   }
   ::close(slave);
   TtyRunResult result;
@@ -66,10 +59,7 @@ TtyRunResult run_capstate_on_tty(const TempDir& tmp, const std::vector<std::stri
     }
   }
   ::close(master);
-  int status = 0;
-  while (::waitpid(child, &status, 0) < 0 && errno == EINTR) {
-  }
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  result.exit_code = testsupport::wait_exit_code(child);
   result.out = read_text(out_file);
   return result;
 }

@@ -2,13 +2,13 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include <unistd.h>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <string>
 
 #include "discovery/capability_names.hpp"
+#include "support/file_text.hpp"
+#include "support/temp_dir.hpp"
 
 namespace capstate::test {
 namespace {
@@ -30,20 +30,14 @@ constexpr CapabilityId ext_id(std::uint16_t id) {
 // A scratch directory removed at the end of each test.
 class CapabilityNamesFiles : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("capstate-names-" + std::to_string(::getpid()));
-    fs::create_directories(dir_);
-  }
-  void TearDown() override {
-    ::unsetenv("CAPSTATE_DATA_DIR");
-    fs::remove_all(dir_);
-  }
+  void TearDown() override { ::unsetenv("CAPSTATE_DATA_DIR"); }
   fs::path write(const std::string& name, const std::string& text) {
     const fs::path file = dir_ / name;
-    std::ofstream(file) << text;
+    testsupport::write_text(file, text);
     return file;
   }
-  fs::path dir_;
+  testsupport::TempDir tmp_;
+  fs::path dir_ = tmp_.path();
 };
 
 TEST(CapabilityNames, ShippedFileNamesKnownCapabilities) {

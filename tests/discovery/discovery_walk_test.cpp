@@ -2,13 +2,12 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include <unistd.h>
-#include <filesystem>
 #include <string>
 
 #include "discovery/discovery.hpp"
 #include "discovery/vector_config_space.hpp"
 #include "support/lspci_oracle.hpp"
+#include "support/temp_dir.hpp"
 
 namespace capstate::test {
 namespace {
@@ -56,18 +55,46 @@ TEST(DiscoveryWalk, PmMsiPcieAerLtrExactListAndReads) {
   EXPECT_EQ(dev.writes(), 0U);
 }
 
+TEST(DiscoveryWalk, GivenHeaderTypeIsNotReadAgain) {
+  VectorConfigSpace dev = endpoint_image();
+  const auto alone = discover(dev).capabilities;
+  dev.clear_counts();
+  const auto result = discover(dev, 0x00);
+  EXPECT_EQ(result.capabilities, alone);
+  EXPECT_THAT(result.warnings, IsEmpty());
+  // status (16) + pointer (8) + 3 entries (16) + 2 headers (32): one 8-bit read fewer.
+  EXPECT_EQ(dev.reads(), (ReadCounts{1, 4, 2}));
+  EXPECT_EQ(dev.writes(), 0U);
+}
+
+TEST(DiscoveryWalk, GivenHeaderTypeDecidesTheListPointer) {
+  VectorConfigSpace dev(256);
+  dev.set_cap_list(0x00);  // the device says type 0 ...
+  dev.put8(0x34, 0x60);
+  dev.put8(0x14, 0x80);
+  dev.add_standard(0x80, 0x01, 0x00);
+  // ... but the caller's byte (multi-function bit set, type 2) is what counts.
+  const auto result = discover(dev, 0x82);
+  EXPECT_THAT(result.capabilities, ElementsAre(Capability{kStd, 0x01, 0x80, 0}));
+  EXPECT_EQ(dev.reads(), (ReadCounts{1, 2, 0}));  // status, pointer at 0x14, one entry
+  dev.clear_counts();
+  const auto bad = discover(dev, 0x7f);
+  EXPECT_THAT(bad.capabilities, IsEmpty());
+  EXPECT_THAT(bad.warnings, ElementsAre(::testing::HasSubstr(
+                                "header type 0x7f (at 0x0e) is not 0, 1 or 2, so the standard "
+                                "capability list was not walked")));
+  EXPECT_EQ(dev.reads(), (ReadCounts{0, 1, 0}));  // status only
+}
+
 TEST(DiscoveryWalk, HandBuiltImageMatchesLspci) {
   const auto lspci = find_program("lspci");
   ASSERT_TRUE(lspci.has_value()) << "lspci not found: install pciutils (apt-get install pciutils)";
   VectorConfigSpace dev = endpoint_image();
-  const auto dir =
-      std::filesystem::temp_directory_path() / ("capstate-discovery-" + std::to_string(::getpid()));
-  std::filesystem::create_directories(dir);
+  const testsupport::TempDir dir;
   const auto dump = dir / "endpoint.xxxx.txt";
   write_lspci_dump(dump,
                    {DumpDevice{"00:05.0", "Ethernet controller: Device 1b36:00ff", dev.bytes()}});
   const std::string out = run_command(*lspci + " -F " + shell_quote(dump.string()) + " -vv");
-  std::filesystem::remove_all(dir);
 
   const auto devices = parse_lspci_vv(out);
   ASSERT_EQ(devices.count("00:05.0"), 1U) << out;

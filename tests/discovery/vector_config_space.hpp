@@ -85,6 +85,8 @@ class VectorConfigSpace : public ConfigSpace {
   void fail_reads_at(std::uint16_t offset) { fail_at_ = offset; }
   /// Reads done so far, by width.
   const ReadCounts& reads() const { return reads_; }
+  /// Forgets the reads counted so far.
+  void clear_counts() { reads_ = {}; }
   /// Writes attempted so far (every one throws).
   unsigned writes() const { return writes_; }
   /// The image.

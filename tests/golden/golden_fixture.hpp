@@ -4,10 +4,7 @@
 
 #include <cstdint>
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <memory>
-#include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
@@ -19,6 +16,7 @@
 #include "pcie_plugin.hpp"
 #include "registry/registry.hpp"
 #include "statefile/codec.hpp"
+#include "support/file_text.hpp"
 
 namespace capstate::goldentest {
 
@@ -36,15 +34,9 @@ inline std::filesystem::path data_path(const std::string& name) {
   return std::filesystem::path(CAPSTATE_TEST_DATA_DIR) / name;
 }
 
-/// The decoded golden file `name`; throws when it is missing.
+/// The decoded golden file `name`; throws (naming the file) when it is missing.
 inline core::StateFile read_golden(const std::string& name) {
-  std::ifstream in(golden_path(name), std::ios::binary);
-  if (!in) {
-    throw std::runtime_error("golden file " + golden_path(name).string() + " is missing");
-  }
-  const std::vector<std::uint8_t> bytes{std::istreambuf_iterator<char>(in),
-                                        std::istreambuf_iterator<char>()};
-  return core::decode_state(bytes, name);
+  return core::decode_state(testsupport::read_bytes(golden_path(name)), name);
 }
 
 /// The three shipped plugins, linked in (no dlopen).

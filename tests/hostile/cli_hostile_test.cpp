@@ -20,9 +20,9 @@ namespace ct = capstate::clitest;
 
 const std::vector<std::string> kSlots = {"-s", "00:01.0", "-s", "01:00.0", "-s", "02:00.0"};
 
-/// Runs capstate under `timeout 30` (a blocked command exits 124 instead of hanging the test).
+/// Runs capstate with a 30 s timeout (a blocked command exits 124 instead of hanging the test).
 ct::RunResult run(const ct::TempDir& tmp, const std::vector<std::string>& args) {
-  return ct::run_capstate(tmp, args, "timeout 30");
+  return ct::run_capstate(tmp, args, {.timeout = std::chrono::seconds(30)});
 }
 
 std::vector<std::string> concat(std::vector<std::string> a, const std::vector<std::string>& b) {

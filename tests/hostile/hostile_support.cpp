@@ -1,9 +1,6 @@
 #include "hostile_support.hpp"
 
 #include <gtest/gtest.h>
-#include <stdlib.h>
-
-#include <fstream>
 #include <stdexcept>
 
 #include "engine/save_state.hpp"
@@ -91,35 +88,6 @@ RestoreOutcome restore_bytes(const std::vector<std::uint8_t>& bytes, const std::
     out.writes_by_device[a.str()] = source.counts(a).total_writes();
   }
   return out;
-}
-
-TempDir::TempDir() {
-  std::string pattern =
-      (std::filesystem::temp_directory_path() / "capstate-hostile-XXXXXX").string();
-  if (::mkdtemp(pattern.data()) == nullptr) {
-    throw std::runtime_error("mkdtemp failed for " + pattern);
-  }
-  path_ = pattern;
-}
-
-TempDir::~TempDir() {
-  std::error_code ec;
-  std::filesystem::permissions(path_, std::filesystem::perms::owner_all,
-                               std::filesystem::perm_options::add, ec);
-  std::filesystem::remove_all(path_, ec);
-}
-
-void write_bytes(const std::filesystem::path& file, const std::vector<std::uint8_t>& bytes) {
-  std::ofstream out(file, std::ios::binary | std::ios::trunc);
-  out.write(reinterpret_cast<const char*>(bytes.data()),
-            static_cast<std::streamsize>(bytes.size()));
-  if (!out) {
-    throw std::runtime_error("cannot write " + file.string());
-  }
-}
-
-void write_text(const std::filesystem::path& file, const std::string& text) {
-  write_bytes(file, std::vector<std::uint8_t>(text.begin(), text.end()));
 }
 
 }  // namespace capstate::hostile

@@ -14,8 +14,14 @@
 #include "registry/registry.hpp"
 #include "restore/restore_plan.hpp"
 #include "statefile/state_file.hpp"
+#include "support/file_text.hpp"
+#include "support/temp_dir.hpp"
 
 namespace capstate::hostile {
+
+using testsupport::TempDir;
+using testsupport::write_bytes;
+using testsupport::write_text;
 
 /// tests/data/qemu-q35-guest.xxxx.txt: 13 devices, PM on 01:00.0, 02:00.0 and 03:00.0.
 std::filesystem::path q35_dump();
@@ -57,26 +63,5 @@ RestoreOutcome restore_bytes(const std::vector<std::uint8_t>& bytes,
 
 /// Config writes counted over every device of `source`.
 std::uint64_t total_writes(core::DumpSource& source);
-
-/// A fresh directory under the system temp dir, removed with its contents on destruction.
-class TempDir {
- public:
-  TempDir();
-  ~TempDir();
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  /// The directory.
-  const std::filesystem::path& path() const { return path_; }
-  /// `name` inside it.
-  std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
-
- private:
-  std::filesystem::path path_;
-};
-
-/// Writes `bytes` to `file` plainly (test setup).
-void write_bytes(const std::filesystem::path& file, const std::vector<std::uint8_t>& bytes);
-/// Writes `text` to `file` plainly (test setup).
-void write_text(const std::filesystem::path& file, const std::string& text);
 
 }  // namespace capstate::hostile

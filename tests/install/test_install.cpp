@@ -2,77 +2,51 @@
 // from the installed sources with the CMake package and with pkg-config, and load it with the
 // installed capstate. Also checks what each install component contains.
 #include <gtest/gtest.h>
-#include <stdlib.h>
-#include <sys/wait.h>
 
-#include <array>
-#include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
+#include <optional>
 #include <string>
 
+#include "support/file_text.hpp"
+#include "support/run_process.hpp"
+#include "support/temp_dir.hpp"
+
 namespace fs = std::filesystem;
+namespace testsupport = capstate::testsupport;
 
 namespace {
 
-struct CommandResult {
-  int status = -1;     // exit status of the command
-  std::string output;  // its stdout (stderr goes to the log file)
-};
-
-// Runs `command` through the shell; stderr is appended to `log`.
-CommandResult run_command(const std::string& command, const fs::path& log) {
-  CommandResult r;
-  const std::string full = command + " 2>>'" + log.string() + "'";
-  FILE* pipe = ::popen(full.c_str(), "r");
-  if (pipe == nullptr) {
-    return r;
-  }
-  std::array<char, 4096> buf{};
-  std::size_t n = 0;
-  while ((n = std::fread(buf.data(), 1, buf.size(), pipe)) > 0) {
-    r.output.append(buf.data(), n);
-  }
-  const int raw = ::pclose(pipe);
-  r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-  return r;
-}
-
-std::string read_text(const fs::path& file) {
-  std::ifstream in(file);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using testsupport::read_text;
 
 std::string quote(const fs::path& p) {
   return "'" + p.string() + "'";
+}
+
+using CommandResult = testsupport::RunResult;
+
+// Runs `command` through the shell; its stderr is appended to `log`.
+CommandResult run_command(const std::string& command, const fs::path& log) {
+  return testsupport::run_shell(command + " 2>>" + quote(log));
 }
 
 // One installation shared by every test of the suite.
 class InstallTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    std::string pattern = (fs::temp_directory_path() / "capstate-install-XXXXXX").string();
-    ASSERT_NE(::mkdtemp(pattern.data()), nullptr);
-    top_ = pattern;
-    fs::permissions(top_, fs::perms(0755));
+    top_dir_.emplace();
+    top_ = top_dir_->path();
     prefix_ = top_ / "prefix";
     log_ = top_ / "log.txt";
     const CommandResult r =
         run_command(std::string(CAPSTATE_CMAKE_COMMAND) + " --install " +
                         quote(CAPSTATE_BINARY_DIR) + " --prefix " + quote(prefix_),
                     log_);
-    install_status_ = r.status;
-    install_output_ = r.output;
+    install_status_ = r.exit_code;
+    install_output_ = r.out;
   }
 
-  static void TearDownTestSuite() {
-    std::error_code ec;
-    fs::remove_all(top_, ec);
-  }
+  static void TearDownTestSuite() { top_dir_.reset(); }
 
   void SetUp() override { ASSERT_EQ(install_status_, 0) << install_output_ << read_text(log_); }
 
@@ -87,9 +61,9 @@ class InstallTest : public ::testing::Test {
     const CommandResult r = run_command(quote(prefix_ / CAPSTATE_INSTALL_BINDIR / "capstate") +
                                             " plugins --plugin-dir " + quote(dir) + " --json",
                                         log_);
-    EXPECT_EQ(r.status, 0) << r.output << read_text(log_);
-    const auto list = nlohmann::json::parse(r.output, nullptr, false);
-    EXPECT_TRUE(list.is_array()) << "capstate plugins --json printed: " << r.output;
+    EXPECT_EQ(r.exit_code, 0) << r.out << read_text(log_);
+    const auto list = nlohmann::json::parse(r.out, nullptr, false);
+    EXPECT_TRUE(list.is_array()) << "capstate plugins --json printed: " << r.out;
     if (list.is_array()) {
       for (const auto& e : list) {
         if (fs::path(e.value("file", "")) == dir / file_name) {
@@ -97,7 +71,7 @@ class InstallTest : public ::testing::Test {
         }
       }
     }
-    ADD_FAILURE() << file_name << " not listed: " << r.output;
+    ADD_FAILURE() << file_name << " not listed: " << r.out;
     return {};
   }
 
@@ -111,6 +85,7 @@ class InstallTest : public ::testing::Test {
     EXPECT_EQ(e["capabilities"], nlohmann::json::parse(R"([{"kind": "standard", "id": 1}])"));
   }
 
+  static inline std::optional<testsupport::TempDir> top_dir_;
   static inline fs::path top_;
   static inline fs::path prefix_;
   static inline fs::path log_;
@@ -144,10 +119,10 @@ TEST_F(InstallTest, CMakePackageBuildsTheExamplePlugin) {
           " -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_COMPILER=" + CAPSTATE_CXX_COMPILER +
           " -DCMAKE_PREFIX_PATH=" + quote(prefix_),
       log_);
-  ASSERT_EQ(configure.status, 0) << configure.output << read_text(log_);
+  ASSERT_EQ(configure.exit_code, 0) << configure.out << read_text(log_);
   const CommandResult build_run =
       run_command(std::string(CAPSTATE_CMAKE_COMMAND) + " --build " + quote(build), log_);
-  ASSERT_EQ(build_run.status, 0) << build_run.output << read_text(log_);
+  ASSERT_EQ(build_run.exit_code, 0) << build_run.out << read_text(log_);
   ASSERT_TRUE(fs::is_regular_file(build / "pm.so"));
   fs::permissions(build / "pm.so", fs::perms(0755));
   expect_pm_loaded(listed_entry(build, "pm.so"));
@@ -159,13 +134,13 @@ TEST_F(InstallTest, PkgConfigBuildsTheExamplePlugin) {
   const std::string env =
       "PKG_CONFIG_PATH=" + quote(prefix_ / CAPSTATE_INSTALL_LIBDIR / "pkgconfig") + " ";
   const CommandResult cflags = run_command(env + "pkg-config --cflags capstate-sdk", log_);
-  ASSERT_EQ(cflags.status, 0) << read_text(log_);
-  EXPECT_NE(cflags.output.find("-std=c++20"), std::string::npos) << cflags.output;
-  EXPECT_NE(cflags.output.find("-DBOOST_DLL_USE_STD_FS"), std::string::npos) << cflags.output;
+  ASSERT_EQ(cflags.exit_code, 0) << read_text(log_);
+  EXPECT_NE(cflags.out.find("-std=c++20"), std::string::npos) << cflags.out;
+  EXPECT_NE(cflags.out.find("-DBOOST_DLL_USE_STD_FS"), std::string::npos) << cflags.out;
   const CommandResult plugindir =
       run_command(env + "pkg-config --variable=plugindir capstate-sdk", log_);
-  ASSERT_EQ(plugindir.status, 0);
-  EXPECT_EQ(fs::canonical(plugindir.output.substr(0, plugindir.output.find('\n'))),
+  ASSERT_EQ(plugindir.exit_code, 0);
+  EXPECT_EQ(fs::canonical(plugindir.out.substr(0, plugindir.out.find('\n'))),
             fs::canonical(prefix_ / CAPSTATE_INSTALL_LIBDIR / "capstate" / "plugins"));
 
   const CommandResult compile =
@@ -174,7 +149,7 @@ TEST_F(InstallTest, PkgConfigBuildsTheExamplePlugin) {
                       "-fvisibility=hidden -O1 -o " +
                       quote(out / "pm.so") + " " + quote(example_dir() / "pm_plugin.cpp"),
                   log_);
-  ASSERT_EQ(compile.status, 0) << compile.output << read_text(log_);
+  ASSERT_EQ(compile.exit_code, 0) << compile.out << read_text(log_);
   fs::permissions(out / "pm.so", fs::perms(0755));
   expect_pm_loaded(listed_entry(out, "pm.so"));
 }
@@ -187,7 +162,7 @@ TEST_F(InstallTest, ComponentsSplitRuntimeFromDev) {
                                             quote(CAPSTATE_BINARY_DIR) + " --component " +
                                             component + " --prefix " + quote(dest),
                                         log_);
-    ASSERT_EQ(r.status, 0) << r.output << read_text(log_);
+    ASSERT_EQ(r.exit_code, 0) << r.out << read_text(log_);
   }
   EXPECT_TRUE(fs::exists(dev / CAPSTATE_INSTALL_INCLUDEDIR / "capstate" / "sdk" / "sdk.hpp"));
   EXPECT_TRUE(fs::exists(dev / CAPSTATE_INSTALL_LIBDIR / "pkgconfig" / "capstate-sdk.pc"));

@@ -1,7 +1,11 @@
 // Helpers of the migration matrix tests: the shipped plugins, hand-made records and their fields.
 #pragma once
 
+#include <gtest/gtest.h>
+
 #include <cstdint>
+#include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -51,10 +55,37 @@ inline std::vector<std::pair<std::string, std::uint64_t>> extra_of(const Plugin&
   return out;
 }
 
-/// migrate_record with the test producer.
+/// migrate_record with the test producer. The registry-entry overload (fingerprints computed at
+/// load time) is run too and must give the same record and losses, or the same error text.
 inline core::MigrationResult migrate(const Plugin& plugin, const Record& r, std::uint16_t target,
                                      bool allow_lossy = false) {
-  return core::migrate_record(plugin, r, target, allow_lossy, kProducer);
+  const core::Registry registry =
+      core::Registry::from_plugins({std::shared_ptr<const Plugin>(&plugin, [](const Plugin*) {})});
+  const core::PluginEntry* entry = registry.find(plugin.info().name);
+  std::optional<core::MigrationResult> cached;
+  std::string cached_error = "(no registry entry)";
+  if (entry == nullptr) {
+    ADD_FAILURE() << "plugin '" << plugin.info().name << "' did not load";
+  } else {
+    try {
+      cached = core::migrate_record(*entry, r, target, allow_lossy, kProducer);
+    } catch (const core::MigrationError& e) {
+      cached_error = e.what();
+    }
+  }
+  try {
+    core::MigrationResult direct = core::migrate_record(plugin, r, target, allow_lossy, kProducer);
+    EXPECT_TRUE(cached.has_value()) << "entry overload failed: " << cached_error;
+    if (cached) {
+      EXPECT_EQ(cached->record, direct.record);
+      EXPECT_EQ(cached->lost, direct.lost);
+    }
+    return direct;
+  } catch (const core::MigrationError& e) {
+    EXPECT_FALSE(cached.has_value()) << "entry overload succeeded where the plugin one failed";
+    EXPECT_EQ(cached_error, std::string(e.what()));
+    throw;
+  }
 }
 
 }  // namespace capstate::migratetest

@@ -11,8 +11,6 @@
 namespace capstate::policytest {
 namespace {
 
-using clitest::RunResult;
-using clitest::TempDir;
 using ::testing::HasSubstr;
 using ::testing::Not;
 namespace fs = std::filesystem;

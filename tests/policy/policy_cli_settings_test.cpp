@@ -12,8 +12,6 @@
 namespace capstate::policytest {
 namespace {
 
-using clitest::RunResult;
-using clitest::TempDir;
 using ::testing::HasSubstr;
 using ::testing::Not;
 

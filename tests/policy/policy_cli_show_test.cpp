@@ -11,8 +11,6 @@ namespace capstate::policytest {
 namespace {
 
 using clitest::run_capstate;
-using clitest::RunResult;
-using clitest::TempDir;
 using ::testing::HasSubstr;
 
 TEST(ConfigShow, DefaultsWithTheirSource) {
@@ -53,7 +51,7 @@ TEST(ConfigShow, EveryLayerAndTheFlagAppearAsSources) {
                                 "[[device]]\nmatch = \"0000:02:*\"\nverify = true\n");
   // --config before the verb, -v after it.
   const RunResult r = run_capstate(tmp, {"--config", extra, "config", "show", "-v"},
-                                   "CAPSTATE_CONFIG_ROOT=" + tmp.path().string());
+                                   {.env = {"CAPSTATE_CONFIG_ROOT=" + tmp.path().string()}});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_THAT(r.out, HasSubstr("\nundo = false  # from " + usr + ":1\n"));
   EXPECT_THAT(r.out, HasSubstr("\nverify = false  # from " + etc + ":2\n"));

@@ -1,4 +1,5 @@
 // Test support for the policy tests: a config root in a temporary directory with policy files.
+// The CLI runner and TempDir come from tests/cli (over tests/support).
 #pragma once
 
 #include <filesystem>
@@ -9,12 +10,14 @@
 
 namespace capstate::policytest {
 
+using clitest::RunResult;
+using clitest::TempDir;
+
 /// Writes `text` to `root`/`relative`, creating the directories on the way; returns the path.
 inline std::string put(const std::filesystem::path& root, std::string_view relative,
                        std::string_view text) {
   const std::filesystem::path file = root / relative;
-  std::filesystem::create_directories(file.parent_path());
-  clitest::write_text(file, text);
+  clitest::write_text(file, text);  // creates the directories
   return file.string();
 }
 

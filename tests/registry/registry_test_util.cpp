@@ -1,29 +1,12 @@
 #include "registry_test_util.hpp"
 
 #include <gtest/gtest.h>
-#include <stdlib.h>
 
-#include <fstream>
-#include <stdexcept>
+#include "support/file_text.hpp"
 
 namespace fs = std::filesystem;
 
 namespace capstate::core::test {
-
-TempDir::TempDir() {
-  std::string pattern = (fs::temp_directory_path() / "capstate-registry-XXXXXX").string();
-  if (::mkdtemp(pattern.data()) == nullptr) {
-    throw std::runtime_error("mkdtemp failed for " + pattern);
-  }
-  path_ = pattern;
-  fs::permissions(path_, fs::perms(0755));
-}
-
-TempDir::~TempDir() {
-  std::error_code ec;
-  fs::permissions(path_, fs::perms(0755), ec);
-  fs::remove_all(path_, ec);
-}
 
 fs::path built_plugins(std::string_view test_case) {
   return fs::path(CAPSTATE_BINARY_DIR) / "test-plugins" / test_case;
@@ -41,9 +24,7 @@ void copy_plugins(const fs::path& from, const fs::path& to) {
 }
 
 void write_file(const fs::path& file, std::string_view text) {
-  std::ofstream out(file, std::ios::binary);
-  out << text;
-  out.close();
+  testsupport::write_text(file, text);
   fs::permissions(file, fs::perms(0644));
 }
 

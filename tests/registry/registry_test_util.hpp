@@ -1,4 +1,5 @@
-// Helpers for the registry tests: temporary plugin directories and entry lookup.
+// Helpers for the registry tests: plugin directories, policy-free loading and entry lookup.
+// TempDir comes from tests/support.
 #pragma once
 
 #include <filesystem>
@@ -6,25 +7,11 @@
 #include <string_view>
 
 #include "registry/registry.hpp"
+#include "support/temp_dir.hpp"
 
 namespace capstate::core::test {
 
-/// A fresh directory under the system temp dir (mode 0755), removed with everything in it.
-class TempDir {
- public:
-  /// Creates the directory; throws std::runtime_error when it cannot.
-  TempDir();
-  /// Removes the directory and everything in it.
-  ~TempDir();
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-
-  /// The directory.
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
+using testsupport::TempDir;
 
 /// Directory in the build tree holding the test plugins of `test_case` (e.g. "good").
 std::filesystem::path built_plugins(std::string_view test_case);
@@ -32,7 +19,7 @@ std::filesystem::path built_plugins(std::string_view test_case);
 /// Copies every file of `from` into `to` with mode 0755 (trusted, whatever the umask was).
 void copy_plugins(const std::filesystem::path& from, const std::filesystem::path& to);
 
-/// Writes `text` to `file` with mode 0644.
+/// Writes `text` to `file` with mode 0644 (whatever the umask is).
 void write_file(const std::filesystem::path& file, std::string_view text);
 
 /// Loads just `dir` with default options (plus `allow_untrusted`).

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <utility>
 #include <vector>
 
 #include "backends/model_source.hpp"
@@ -190,6 +191,31 @@ inline DeviceSection save_image(const Image& image, const std::vector<Entry>& ta
   core::SaveReport report;
   return core::save_device(device, registry, {}, report);
 }
+
+/// The common restore setup: the port with default values saved by `registry`, and a model of
+/// its own holding the port as `now`, opened as `device`.
+struct PortRestore {
+  /// Saves port_image({}) (with `saved_vectors`) with `reg`; adds `now` (with `now_vectors`).
+  PortRestore(Registry reg, const Image& now, const std::vector<Entry>& saved_vectors = {},
+              const std::vector<Entry>& now_vectors = {})
+      : registry(std::move(reg)),
+        saved(save_image(port_image({}), saved_vectors, registry)),
+        device(open(source, now, now_vectors)) {}
+
+  /// The plan restoring `saved` onto `device` with default options.
+  DevicePlan plan() { return core::plan_restore(device, saved, registry, {}); }
+
+  Registry registry;    ///< the plugins saving and restoring
+  DeviceSection saved;  ///< what was saved from the port with default values
+  ModelSource source;   ///< the model holding the port now
+  Device device;        ///< the port in `source`
+
+ private:
+  static Device open(ModelSource& source, const Image& image, const std::vector<Entry>& table) {
+    add_device(source, kPort, image, table);
+    return source.open(kPort);
+  }
+};
 
 /// Reads `width` bytes little-endian from `bytes` at `offset`.
 inline std::uint32_t value_at(std::span<const std::uint8_t> bytes, std::uint16_t offset,

@@ -22,17 +22,18 @@ Registry pcie_only() {
   return Registry::from_plugins({std::make_shared<pcie::PciePlugin>()});
 }
 
-// Device Control bit 0x0010 (relaxed ordering) is read-only on this model.
-TEST(RestoreVerify, BitThatDoesNotStickIsReportedWithEverything) {
-  const Registry registry = pcie_only();
-  const DeviceSection saved = save_image(port_image({}), {}, registry);
+// The port after a reset, on a model where Device Control bit 0x0010 (relaxed ordering) is
+// read-only.
+Image reset_port_with_sticky_relaxed_ordering() {
   Image image = port_image(reset_values());
   image.rw(kDevCtl, Width::word, 0x7fef);
-  ModelSource source;
-  add_device(source, kPort, image, {});
-  Device device = source.open(kPort);
-  const core::ApplyResult result =
-      core::apply_plan(device, core::plan_restore(device, saved, registry, {}), true);
+  return image;
+}
+
+// Device Control bit 0x0010 (relaxed ordering) is read-only on this model.
+TEST(RestoreVerify, BitThatDoesNotStickIsReportedWithEverything) {
+  PortRestore port(pcie_only(), reset_port_with_sticky_relaxed_ordering());
+  const core::ApplyResult result = core::apply_plan(port.device, port.plan(), true);
   EXPECT_EQ(result.written, 6U);
   EXPECT_EQ(result.verified, 5U);
   EXPECT_THAT(result.mismatches,
@@ -43,17 +44,11 @@ TEST(RestoreVerify, BitThatDoesNotStickIsReportedWithEverything) {
 
 // Without verification nothing is read back and nothing is reported.
 TEST(RestoreVerify, NoVerifyReadsNothingBack) {
-  const Registry registry = pcie_only();
-  const DeviceSection saved = save_image(port_image({}), {}, registry);
-  Image image = port_image(reset_values());
-  image.rw(kDevCtl, Width::word, 0x7fef);
-  ModelSource source;
-  add_device(source, kPort, image, {});
-  Device device = source.open(kPort);
-  const DevicePlan plan = core::plan_restore(device, saved, registry, {});
-  const AccessCounts before = source.counts(kPort);
-  const core::ApplyResult result = core::apply_plan(device, plan, false);
-  EXPECT_EQ(source.counts(kPort).total_reads(), before.total_reads());
+  PortRestore port(pcie_only(), reset_port_with_sticky_relaxed_ordering());
+  const DevicePlan plan = port.plan();
+  const AccessCounts before = port.source.counts(kPort);
+  const core::ApplyResult result = core::apply_plan(port.device, plan, false);
+  EXPECT_EQ(port.source.counts(kPort).total_reads(), before.total_reads());
   EXPECT_EQ(result.verified, 0U);
   EXPECT_TRUE(result.mismatches.empty());
 }
@@ -79,13 +74,9 @@ TEST(RestoreVerify, BarMismatchNamesBarAndOffset) {
 
 // The third write fails: the error lists the two done and the four not done, in order.
 TEST(RestoreWriteFailure, ErrorListsDoneAndNotDoneWrites) {
-  const Registry registry = pcie_only();
-  const DeviceSection saved = save_image(port_image({}), {}, registry);
-  ModelSource source;
-  add_device(source, kPort, port_image(reset_values()), {});
-  Device inner = source.open(kPort);
-  Device device{kPort, std::make_unique<FailingConfigSpace>(*inner.config, 3), nullptr};
-  const DevicePlan plan = core::plan_restore(device, saved, registry, {});
+  PortRestore port(pcie_only(), port_image(reset_values()));
+  Device device{kPort, std::make_unique<FailingConfigSpace>(*port.device.config, 3), nullptr};
+  const DevicePlan plan = core::plan_restore(device, port.saved, port.registry, {});
   std::string text = "(no error)";
   try {
     core::apply_plan(device, plan, true);
@@ -103,28 +94,25 @@ TEST(RestoreWriteFailure, ErrorListsDoneAndNotDoneWrites) {
             "  not done: pcie link_control_aspm at 0x050 (16-bit) = 0x0043\n"
             "Restore the undo file to go back to the state before this restore");
   // The two done writes reached the model; nothing after the failure did.
-  EXPECT_EQ(source.counts(kPort).writes[1], 2U);
-  EXPECT_EQ(value_at(source.bytes(kPort), kDevCtl, Width::word), 0x201fU);
-  EXPECT_EQ(value_at(source.bytes(kPort), kLnkCtl, Width::word), 0x0040U);
-  EXPECT_EQ(value_at(source.bytes(kPort), kSltCtl, Width::word), 0x0000U);
+  EXPECT_EQ(port.source.counts(kPort).writes[1], 2U);
+  EXPECT_EQ(value_at(port.source.bytes(kPort), kDevCtl, Width::word), 0x201fU);
+  EXPECT_EQ(value_at(port.source.bytes(kPort), kLnkCtl, Width::word), 0x0040U);
+  EXPECT_EQ(value_at(port.source.bytes(kPort), kSltCtl, Width::word), 0x0000U);
 }
 
 // A failure on the first write: nothing is listed as done.
 TEST(RestoreWriteFailure, FirstWriteFailsNothingDone) {
-  const Registry registry = Registry::from_plugins({std::make_shared<ltr::LtrPlugin>()});
-  const DeviceSection saved = save_image(port_image({}), {}, registry);
-  ModelSource source;
-  add_device(source, kPort, port_image(reset_values()), {});
-  Device inner = source.open(kPort);
-  Device device{kPort, std::make_unique<FailingConfigSpace>(*inner.config, 1), nullptr};
-  const DevicePlan plan = core::plan_restore(device, saved, registry, {});
+  PortRestore port(Registry::from_plugins({std::make_shared<ltr::LtrPlugin>()}),
+                   port_image(reset_values()));
+  Device device{kPort, std::make_unique<FailingConfigSpace>(*port.device.config, 1), nullptr};
+  const DevicePlan plan = core::plan_restore(device, port.saved, port.registry, {});
   EXPECT_THAT([&] { core::apply_plan(device, plan, true); },
               ::testing::ThrowsMessage<core::RestoreWriteError>(
                   "0000:00:1c.0: restore stopped: writing ltr max_latencies at 0x104 (32-bit) "
                   "failed: 0000:00:1c.0: write at 0x104 failed: Input/output error (injected)\n"
                   "  not done: ltr max_latencies at 0x104 (32-bit) = 0x10461046\n"
                   "Restore the undo file to go back to the state before this restore"));
-  EXPECT_EQ(source.counts(kPort).total_writes(), 0U);
+  EXPECT_EQ(port.source.counts(kPort).total_writes(), 0U);
 }
 
 }  // namespace

@@ -13,8 +13,8 @@
 namespace capstate::core {
 namespace {
 
-using test::read_plain;
-using test::write_plain;
+using test::read_text;
+using test::write_text;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
@@ -29,7 +29,7 @@ TEST(AtomicWrite, CreatesANewFileWithMode0644) {
   test::TempDir dir;
   std::vector<std::uint8_t> bytes = {0x00, 0x01, 0xff, 0x0a};
   write_file_atomically(dir.path() / "new.bin", std::span<const std::uint8_t>(bytes));
-  EXPECT_EQ(read_plain(dir.path() / "new.bin"), std::string("\x00\x01\xff\n", 4));
+  EXPECT_EQ(read_text(dir.path() / "new.bin"), std::string("\x00\x01\xff\n", 4));
   EXPECT_EQ(mode_of(dir.path() / "new.bin"), 0644u);
   EXPECT_THAT(dir.entries(), ElementsAre("new.bin"));
 }
@@ -37,20 +37,20 @@ TEST(AtomicWrite, CreatesANewFileWithMode0644) {
 TEST(AtomicWrite, ReplacesAFileKeepingItsMode) {
   test::TempDir dir;
   std::filesystem::path target = dir.path() / "state.cst";
-  write_plain(target, "old content");
+  write_text(target, "old content");
   ASSERT_EQ(::chmod(target.c_str(), 0600), 0);
   std::string seen_before_rename, temp_content;
   AtomicWriteHooks hooks;
   hooks.before_rename = [&](const std::filesystem::path& temp) {
-    seen_before_rename = read_plain(target);
-    temp_content = read_plain(temp);
+    seen_before_rename = read_text(target);
+    temp_content = read_text(temp);
     EXPECT_EQ(temp.parent_path(), dir.path());
     EXPECT_THAT(temp.filename().string(), StartsWith(".state.cst.tmp."));
   };
   write_file_atomically(target, std::string("new content, longer"), hooks);
   EXPECT_EQ(seen_before_rename, "old content");
   EXPECT_EQ(temp_content, "new content, longer");
-  EXPECT_EQ(read_plain(target), "new content, longer");
+  EXPECT_EQ(read_text(target), "new content, longer");
   EXPECT_EQ(mode_of(target), 0600u);
   EXPECT_THAT(dir.entries(), ElementsAre("state.cst"));
 }
@@ -59,7 +59,7 @@ TEST(AtomicWrite, FailureBeforeRenameLeavesTheOldFileAndNoTemporary) {
   test::TempDir dir;
   std::filesystem::path target = dir.path() / "state.cst";
   std::string old_bytes("old\0bytes\xff", 10);
-  write_plain(target, old_bytes);
+  write_text(target, old_bytes);
   std::filesystem::path temp_seen;
   AtomicWriteHooks hooks;
   hooks.before_rename = [&](const std::filesystem::path& temp) {
@@ -76,7 +76,7 @@ TEST(AtomicWrite, FailureBeforeRenameLeavesTheOldFileAndNoTemporary) {
         }
       },
       std::runtime_error);
-  EXPECT_EQ(read_plain(target), old_bytes);
+  EXPECT_EQ(read_text(target), old_bytes);
   EXPECT_FALSE(temp_seen.empty());
   EXPECT_FALSE(std::filesystem::exists(temp_seen));
   EXPECT_THAT(dir.entries(), ElementsAre("state.cst"));
@@ -112,7 +112,7 @@ TEST(AtomicWrite, RefusesToReplaceADirectory) {
 TEST(AtomicWrite, UnwritableDirectoryLeavesNothing) {
   test::TempDir dir;
   std::filesystem::path target = dir.path() / "state.cst";
-  write_plain(target, "old");
+  write_text(target, "old");
   ASSERT_EQ(::chmod(dir.path().c_str(), 0555), 0);
   // In a child process: root first drops to "nobody", since root may write anywhere.
   EXPECT_EXIT(
@@ -130,7 +130,7 @@ TEST(AtomicWrite, UnwritableDirectoryLeavesNothing) {
       },
       ::testing::ExitedWithCode(0), "state\\.cst.*Permission denied");
   ::chmod(dir.path().c_str(), 0755);
-  EXPECT_EQ(read_plain(target), "old");
+  EXPECT_EQ(read_text(target), "old");
   EXPECT_THAT(dir.entries(), ElementsAre("state.cst"));
 }
 
@@ -144,7 +144,7 @@ TEST(StateFileIo, WritesAndReadsBack) {
 TEST(StateFileIo, ErrorsNameTheFile) {
   test::TempDir dir;
   std::filesystem::path p = dir.path() / "s.cst";
-  write_plain(p, "not a state file at all");
+  write_text(p, "not a state file at all");
   try {
     read_state_file(p);
     FAIL() << "accepted";
@@ -154,7 +154,7 @@ TEST(StateFileIo, ErrorsNameTheFile) {
   StateFile bad = test::sample_state(1, 1);
   bad.devices[0].records[0].plugin.clear();
   EXPECT_THROW(write_state_file(p, bad), StateFileError);
-  EXPECT_EQ(read_plain(p), "not a state file at all");
+  EXPECT_EQ(read_text(p), "not a state file at all");
 }
 
 }  // namespace

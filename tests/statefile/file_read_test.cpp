@@ -12,7 +12,7 @@
 namespace capstate::core {
 namespace {
 
-using test::write_plain;
+using test::write_text;
 using ::testing::HasSubstr;
 
 std::string refusal(const std::filesystem::path& p, std::size_t limit = 1000) {
@@ -27,7 +27,7 @@ std::string refusal(const std::filesystem::path& p, std::size_t limit = 1000) {
 
 TEST(ReadFileBounded, ReadsARegularFile) {
   test::TempDir dir;
-  write_plain(dir.path() / "f", std::string("a\0b", 3));
+  write_text(dir.path() / "f", std::string("a\0b", 3));
   EXPECT_EQ(read_file_bounded(dir.path() / "f", 3), (std::vector<std::uint8_t>{'a', 0, 'b'}));
   EXPECT_EQ(read_text_file_bounded(dir.path() / "f", 100), std::string("a\0b", 3));
 }
@@ -60,13 +60,13 @@ TEST(ReadFileBounded, DeviceNode) {
 
 TEST(ReadFileBounded, EmptyFile) {
   test::TempDir dir;
-  write_plain(dir.path() / "empty", "");
+  write_text(dir.path() / "empty", "");
   EXPECT_THAT(refusal(dir.path() / "empty"), HasSubstr("empty': the file is empty"));
 }
 
 TEST(ReadFileBounded, TooLargeIsRefusedBeforeReading) {
   test::TempDir dir;
-  write_plain(dir.path() / "big", std::string(100, 'x'));
+  write_text(dir.path() / "big", std::string(100, 'x'));
   EXPECT_THAT(refusal(dir.path() / "big", 99),
               HasSubstr("big': the file is 100 bytes, larger than the limit of 99 bytes"));
   EXPECT_EQ(read_file_bounded(dir.path() / "big", 100).size(), 100u);
@@ -74,7 +74,7 @@ TEST(ReadFileBounded, TooLargeIsRefusedBeforeReading) {
 
 TEST(ReadFileBounded, Unreadable) {
   test::TempDir dir;
-  write_plain(dir.path() / "secret", "x");
+  write_text(dir.path() / "secret", "x");
   ASSERT_EQ(::chmod((dir.path() / "secret").c_str(), 0), 0);
   ASSERT_EQ(::chmod(dir.path().c_str(), 0755), 0);
   // In a child process: root first drops to "nobody", since root reads every file.
@@ -92,7 +92,7 @@ TEST(ReadFileBounded, Unreadable) {
 
 TEST(ReadFileBounded, FollowsSymlinksToRegularFiles) {
   test::TempDir dir;
-  write_plain(dir.path() / "real", "data");
+  write_text(dir.path() / "real", "data");
   std::filesystem::create_symlink(dir.path() / "real", dir.path() / "link");
   EXPECT_EQ(read_text_file_bounded(dir.path() / "link", 10), "data");
 }

@@ -1,13 +1,5 @@
 #include "samples.hpp"
 
-#include <stdlib.h>
-
-#include <algorithm>
-#include <fstream>
-#include <iterator>
-#include <sstream>
-#include <stdexcept>
-
 #include "statefile/crc32c.hpp"
 
 namespace capstate::test {
@@ -76,40 +68,6 @@ void reseal_record(std::vector<std::uint8_t>& bytes, std::size_t begin, std::siz
 
 void reseal_file(std::vector<std::uint8_t>& bytes) {
   put_le(bytes, 0x16, core::state_file_checksum(bytes), 4);
-}
-
-TempDir::TempDir() {
-  std::string pattern = (std::filesystem::temp_directory_path() / "capstate-sf-XXXXXX").string();
-  if (::mkdtemp(pattern.data()) == nullptr) {
-    throw std::runtime_error("mkdtemp failed");
-  }
-  path_ = pattern;
-}
-
-TempDir::~TempDir() {
-  std::error_code ec;
-  std::filesystem::permissions(path_, std::filesystem::perms::owner_all,
-                               std::filesystem::perm_options::add, ec);
-  std::filesystem::remove_all(path_, ec);
-}
-
-std::vector<std::string> TempDir::entries() const {
-  std::vector<std::string> names;
-  for (const auto& entry : std::filesystem::directory_iterator(path_)) {
-    names.push_back(entry.path().filename().string());
-  }
-  std::sort(names.begin(), names.end());
-  return names;
-}
-
-void write_plain(const std::filesystem::path& path, const std::string& text) {
-  std::ofstream out(path, std::ios::binary);
-  out << text;
-}
-
-std::string read_plain(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
 }  // namespace capstate::test

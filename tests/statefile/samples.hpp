@@ -1,4 +1,5 @@
-// State files and byte-patching helpers shared by the statefile tests.
+// State files and byte-patching helpers shared by the statefile tests; TempDir and the file
+// helpers come from tests/support.
 #pragma once
 
 #include <cstdint>
@@ -7,8 +8,14 @@
 #include <vector>
 
 #include "statefile/codec.hpp"
+#include "support/file_text.hpp"
+#include "support/temp_dir.hpp"
 
 namespace capstate::test {
+
+using testsupport::read_text;
+using testsupport::TempDir;
+using testsupport::write_text;
 
 /// A StateFile with `devices` devices of `records` records each; payload i of device d has
 /// `payload_size` bytes (0 means empty).
@@ -40,26 +47,5 @@ void reseal_record(std::vector<std::uint8_t>& bytes, std::size_t begin, std::siz
 
 /// Recomputes the whole-file checksum only.
 void reseal_file(std::vector<std::uint8_t>& bytes);
-
-/// A fresh directory under the system temp directory, removed with everything in it on destruction.
-class TempDir {
- public:
-  TempDir();
-  ~TempDir();
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  /// The directory.
-  const std::filesystem::path& path() const { return path_; }
-  /// Names of the entries in it, sorted.
-  std::vector<std::string> entries() const;
-
- private:
-  std::filesystem::path path_;
-};
-
-/// Writes `text` to `path` plainly (test setup only).
-void write_plain(const std::filesystem::path& path, const std::string& text);
-/// Reads `path` whole (test checks only).
-std::string read_plain(const std::filesystem::path& path);
 
 }  // namespace capstate::test

@@ -1,7 +1,6 @@
 // lspci dump reader/writer, `lspci -vv` capability parser and command runner for tests.
 #include "support/lspci_oracle.hpp"
 
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -12,6 +11,8 @@
 #include <regex>
 #include <sstream>
 #include <stdexcept>
+
+#include "support/run_process.hpp"
 
 namespace capstate::test {
 namespace {
@@ -284,23 +285,12 @@ std::string compare_with_lspci(const std::vector<Capability>& found,
 }
 
 std::string run_command(const std::string& command) {
-  FILE* pipe = ::popen(command.c_str(), "r");
-  if (pipe == nullptr) {
-    throw std::runtime_error("cannot start `" + command + "`");
+  const testsupport::RunResult r = testsupport::run_shell(command);
+  if (r.exit_code != 0) {
+    throw std::runtime_error("`" + command + "` failed (exit code " + std::to_string(r.exit_code) +
+                             "): " + r.err);
   }
-  std::string output;
-  std::array<char, 4096> buf{};
-  std::size_t n = 0;
-  while ((n = std::fread(buf.data(), 1, buf.size(), pipe)) > 0) {
-    output.append(buf.data(), n);
-  }
-  const int status = ::pclose(pipe);
-  if (status == -1 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-    throw std::runtime_error("`" + command + "` failed (wait status " + std::to_string(status) +
-                             ", exit code " +
-                             std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : -1) + ")");
-  }
-  return output;
+  return r.out;
 }
 
 std::optional<std::string> find_program(std::string_view name) {

@@ -57,7 +57,7 @@ std::string compare_with_lspci(const std::vector<Capability>& found,
                                const std::vector<LspciCapability>& expected);
 
 /// Runs `command` with /bin/sh and returns its standard output; throws std::runtime_error
-/// (naming the command and its exit status) when it cannot start or does not exit with 0.
+/// (naming the command, its exit code and its stderr) when it cannot start or does not exit 0.
 std::string run_command(const std::string& command);
 
 /// Full path of an executable named `name` on $PATH or in /usr/sbin, /sbin; nullopt if none.

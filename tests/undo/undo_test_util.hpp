@@ -1,5 +1,6 @@
 // Helpers for the undo and lock tests: a fake sysfs tree built from a real lspci dump, and a
 // runner for build/bin/capstate that can drop to "nobody" (root writes even read-only files).
+// TempDir, the process runner and the file helpers come from tests/support.
 #pragma once
 
 #include <sys/types.h>
@@ -9,42 +10,23 @@
 #include <string>
 #include <vector>
 
+#include "support/file_text.hpp"
+#include "support/run_process.hpp"
+#include "support/temp_dir.hpp"
+
 namespace capstate::undotest {
 
-/// What one run of the capstate binary produced.
-struct RunResult {
-  int exit_code = -1;  ///< exit status, -1 when it did not exit normally
-  std::string out;     ///< standard output
-  std::string err;     ///< standard error
-};
+using testsupport::read_bytes;
+using testsupport::RunOptions;
+using testsupport::RunResult;
+using testsupport::TempDir;
+using testsupport::write_text;
 
-/// A directory from mkdtemp (mode 0755 so "nobody" can enter it), removed on destruction.
-class TempDir {
- public:
-  /// Creates the directory under /tmp; throws when it cannot.
-  TempDir();
-  ~TempDir();
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-
-  /// The directory.
-  const std::filesystem::path& path() const { return path_; }
-  /// `name` inside the directory, as a string for command lines.
-  std::string file(const std::string& name) const { return (path_ / name).string(); }
-
- private:
-  std::filesystem::path path_;
-};
-
-/// How to run capstate.
-struct RunOptions {
-  bool as_nobody = false;  ///< drop to uid/gid 65534 before exec
-};
-
-/// Runs build/bin/capstate with `args` (CAPSTATE_PLUGIN_PATH unset, CAPSTATE_CONFIG_ROOT set to
-/// `tmp`, so only the build tree's plugins and no system policy are used).
+/// Runs build/bin/capstate with `args` in `tmp` (CAPSTATE_PLUGIN_PATH unset, CAPSTATE_CONFIG_ROOT
+/// set to `tmp`, so only the build tree's plugins and no system policy are used); `options` may
+/// drop it to "nobody" (root writes even read-only files).
 RunResult run_capstate(const TempDir& tmp, const std::vector<std::string>& args,
-                       const RunOptions& options = {});
+                       RunOptions options = {});
 
 /// The 4096 configuration bytes of device `address` (e.g. "0000:00:01.0") in the tests/data
 /// dump `dump_name`.
@@ -55,11 +37,6 @@ std::vector<std::uint8_t> dump_config(const std::string& dump_name, const std::s
 std::filesystem::path add_sysfs_device(const std::filesystem::path& root,
                                        const std::string& address,
                                        const std::vector<std::uint8_t>& config, mode_t mode = 0644);
-
-/// The whole content of `file` as bytes (throws when unreadable).
-std::vector<std::uint8_t> read_bytes(const std::filesystem::path& file);
-/// Writes `text` to `file`, replacing it.
-void write_text(const std::filesystem::path& file, const std::string& text);
 
 /// The 16-bit little-endian value at `offset` of `bytes`.
 std::uint16_t word_at(const std::vector<std::uint8_t>& bytes, std::size_t offset);
