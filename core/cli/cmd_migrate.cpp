@@ -104,8 +104,7 @@ Verb add_migrate_verb(CLI::App& app, GlobalOptions& globals) {
             const core::PluginEntry* entry = registry.find(record.plugin);
             core::MigrationResult result;
             try {
-              result = core::migrate_record(*entry->plugin, record, target->second, allow_lossy,
-                                            producer);
+              result = core::migrate_record(*entry, record, target->second, allow_lossy, producer);
             } catch (const std::exception& e) {
               ErrorReport inner = describe_error(e);  // keeps the kind and fields
               inner.fields["device"] = section.address.str();

@@ -182,7 +182,7 @@ void plan_record(Device& device, const Record& record, const Capability& cap,
   const Plugin& plugin = *entry->plugin;
   MigrationResult migrated;
   try {
-    migrated = migrate_record(plugin, record, entry->current_schema, options.allow_lossy,
+    migrated = migrate_record(*entry, record, entry->current_schema, options.allow_lossy,
                               options.producer);
   } catch (const PluginFailure&) {
     throw;

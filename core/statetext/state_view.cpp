@@ -17,7 +17,7 @@ RecordView view_record(const Record& record, const Registry& registry) {
     return view;
   }
   try {
-    DecodedRecord decoded = decode_record(*entry->plugin, record);
+    DecodedRecord decoded = decode_record(*entry, record);
     view.fields = std::move(decoded.fields);
     view.extra = std::move(decoded.extra);
     view.decoded = true;
