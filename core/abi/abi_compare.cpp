@@ -104,6 +104,14 @@ std::vector<std::string> compare_abi(const PluginAbi& baseline, const PluginAbi*
           "plugin '{}' schema {}: released (in the baseline) but the plugin no longer reads it "
           "(it reads {}..{}); restore the layout of schema {}",
           name, schema, current->oldest, current->current, schema));
+    } else if (found->second != text &&
+               found->second.find(fmt::format("earlier_fingerprint 0x{:016x}\n",
+                                              text_fingerprint(text))) != std::string::npos) {
+      problems.push_back(fmt::format(
+          "plugin '{}' schema {}: re-expressed with the same bytes (its layout declares the "
+          "baseline's fingerprint 0x{:016x} as earlier_fingerprint); commit the new baseline "
+          "('capstate abi dump') together with a golden file of the old bytes that proves it",
+          name, schema, text_fingerprint(text)));
     } else if (found->second != text) {
       problems.push_back(fmt::format(
           "plugin '{}' schema {}: released layout changed at {}; a released layout must never "

@@ -1,10 +1,13 @@
 #include "cli/cli_common.hpp"
 
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <cstdio>
+#include <filesystem>
 #include <stdexcept>
+#include <system_error>
 
 #include "backends/dump_source.hpp"
 #include "backends/image_source.hpp"
@@ -115,6 +118,36 @@ void load_cli_policy(const GlobalOptions& globals) {
 
 const core::Policy& policy() {
   return policy_storage();
+}
+
+void check_plugin_dirs(const GlobalOptions& globals) {
+  namespace fs = std::filesystem;
+  for (const std::string& dir : globals.plugin_dirs) {
+    std::error_code ec;
+    const fs::file_status st = fs::status(dir, ec);
+    std::string problem;
+    if (st.type() == fs::file_type::not_found) {
+      problem = fmt::format(
+          "--plugin-dir '{}' does not exist; give an existing directory that "
+          "holds plugin .so files, or leave the option out",
+          dir);
+    } else if (ec) {
+      problem = fmt::format(
+          "--plugin-dir '{}' cannot be examined: {}; give a directory that "
+          "holds plugin .so files and that you can read",
+          dir, ec.message());
+    } else if (st.type() != fs::file_type::directory) {
+      const fs::path parent = fs::path(dir).parent_path();
+      problem = fmt::format(
+          "--plugin-dir '{}' is not a directory; give the directory that holds "
+          "the plugin .so files (for a plugin file: --plugin-dir '{}')",
+          dir, parent.empty() ? "." : parent.string());
+    } else {
+      continue;
+    }
+    throw CliError(ErrorKind::usage, problem, {{"option", "--plugin-dir"}, {"value", dir}},
+                   kExitUsage);
+  }
 }
 
 core::Registry load_registry(const GlobalOptions& globals) {

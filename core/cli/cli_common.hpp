@@ -59,6 +59,10 @@ std::unique_ptr<core::DeviceSource> open_source(const SourceOptions& opts);
 /// Addresses selected by -s/-d in `source`, sorted.
 std::vector<core::PciAddress> selected_devices(core::DeviceSource& source,
                                                const SourceOptions& opts);
+/// Throws a usage CliError (exit 2) for the first --plugin-dir value that is not an existing
+/// directory. Only the explicit option is strict: CAPSTATE_PLUGIN_PATH and policy plugin_dirs
+/// entries that do not exist are skipped when plugins are searched.
+void check_plugin_dirs(const GlobalOptions& globals);
 /// Loads plugins from the search path built from --plugin-dir and the environment.
 core::Registry load_registry(const GlobalOptions& globals);
 /// Loads the policy layers named by the globals (once, first thing); -v/-q override log_level.

@@ -1,6 +1,7 @@
 // capstate plugins: every plugin found on the search path, loaded or refused (with the reason).
 #include <fmt/format.h>
 
+#include <cstdio>
 #include <nlohmann/json.hpp>
 
 #include "cli/cli_common.hpp"
@@ -52,24 +53,37 @@ std::string entry_text(const core::PluginEntry& e) {
 }  // namespace
 
 Verb add_plugins_verb(CLI::App& app, GlobalOptions& globals) {
-  auto* cmd =
-      app.add_subcommand("plugins", "List plugins found on the search path and their status");
+  auto* cmd = app.add_subcommand(
+      "plugins",
+      "List plugins found on the search path and their status; exit 1 if any is refused");
   return {cmd, [&globals] {
             const core::Registry registry = load_registry(globals);
+            std::size_t refused = 0;
+            for (const core::PluginEntry& e : registry.entries()) {
+              refused += e.status == core::PluginStatus::refused ? 1 : 0;
+            }
             if (globals.json) {
               nlohmann::json out = nlohmann::json::array();
               for (const core::PluginEntry& e : registry.entries()) {
                 out.push_back(entry_json(e));
               }
               print_out(out.dump(2));
+            } else {
+              std::string text;
+              for (const core::PluginEntry& e : registry.entries()) {
+                text += entry_text(e);
+              }
+              print_out(text.empty() ? "no plugins found on the search path" : text);
+            }
+            if (refused == 0) {
               return kExitOk;
             }
-            std::string text;
-            for (const core::PluginEntry& e : registry.entries()) {
-              text += entry_text(e);
-            }
-            print_out(text.empty() ? "no plugins found on the search path" : text);
-            return kExitOk;
+            // Shadowed and disabled plugins are choices, not failures; a refused one is broken,
+            // untrusted or lost a contested capability. The whole list is printed first.
+            std::fflush(stdout);
+            std::fprintf(stderr, "capstate plugins: %zu plugin%s refused (see 'reason' above)\n",
+                         refused, refused == 1 ? "" : "s");
+            return kExitFailure;
           }};
 }
 

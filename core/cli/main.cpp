@@ -79,8 +79,10 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     return usage_error(app, e, json_args || globals.json);
   }
-  // The policy is loaded first thing: a bad file fails the command before any device is touched.
+  // A --plugin-dir that is not a directory, then a bad policy file, fail the command first thing,
+  // before any plugin is loaded or device touched.
   try {
+    check_plugin_dirs(globals);
     load_cli_policy(globals);
   } catch (const std::exception& e) {
     setup_logging("warn");

@@ -37,14 +37,6 @@ std::string hex32(std::uint32_t v) {
 }  // namespace
 
 std::uint32_t RegisterCache::read(std::uint16_t offset, Width width) {
-  const auto same = [&](const Entry& e) { return e.offset == offset && e.width == width; };
-  const auto inline_end = inline_.begin() + static_cast<std::ptrdiff_t>(std::min(count_, kInline));
-  if (auto it = std::find_if(inline_.begin(), inline_end, same); it != inline_end) {
-    return it->value;
-  }
-  if (auto it = std::find_if(more_.begin(), more_.end(), same); it != more_.end()) {
-    return it->value;
-  }
   const std::uint32_t absolute = static_cast<std::uint32_t>(cap_.offset) + offset;
   if (absolute + width_bytes(width) > config_.size()) {
     throw AccessError(config_.device_name() + ": register at capability offset " + hex32(offset) +
@@ -52,8 +44,25 @@ std::uint32_t RegisterCache::read(std::uint16_t offset, Width width) {
                       std::to_string(config_.size()) +
                       "-byte configuration space; the layout or the capability offset is wrong");
   }
+  return read_absolute(absolute, width);
+}
+
+std::uint32_t RegisterCache::read_absolute(std::uint32_t absolute, Width width) {
+  const auto same = [&](const Entry& e) { return e.offset == absolute && e.width == width; };
+  const auto inline_end = inline_.begin() + static_cast<std::ptrdiff_t>(std::min(count_, kInline));
+  if (auto it = std::find_if(inline_.begin(), inline_end, same); it != inline_end) {
+    return it->value;
+  }
+  if (auto it = std::find_if(more_.begin(), more_.end(), same); it != more_.end()) {
+    return it->value;
+  }
+  if (absolute + width_bytes(width) > config_.size()) {
+    throw AccessError(config_.device_name() + ": register at config offset " + hex32(absolute) +
+                      " lies beyond the " + std::to_string(config_.size()) +
+                      "-byte configuration space; the layout is wrong");
+  }
   const std::uint32_t value = config_.read(static_cast<std::uint16_t>(absolute), width);
-  const Entry entry{offset, width, value};
+  const Entry entry{static_cast<std::uint16_t>(absolute), width, value};
   if (count_ < kInline) {
     inline_[count_] = entry;
   } else {
@@ -79,6 +88,9 @@ bool condition_holds(const Condition& c, const Capability& cap, RegisterCache& r
     case ValueSource::capability_version:
       raw = cap.version;
       break;
+    case ValueSource::header_register:
+      raw = regs.read_absolute(c.offset, c.width);
+      break;
     case ValueSource::saved_field: {
       auto it = std::find_if(earlier.begin(), earlier.end(),
                              [&](const SavedField& f) { return f.name == c.field; });
@@ -99,6 +111,8 @@ bool condition_holds(const Condition& c, const Capability& cap, RegisterCache& r
       return value >= c.operand;
     case Test::any_bit_set:
       return masked != 0;
+    case Test::equals:
+      return value == c.operand;
     case Test::always:
     case Test::never:
       break;
@@ -174,11 +188,12 @@ std::vector<std::uint8_t> pack_fields(const Layout& layout, std::span<const Save
 namespace {
 
 // Walks `payload` per `layout` with the checks unpack_payload() documents, calling
-// visit(field, value, present) for every field in layout order; returns where the extra bytes
-// start.
+// visit(field, value, present) for every field in layout order and appending the arrays to
+// `arrays` (when not null); returns where the extra bytes start.
 template <typename Visit>
 std::size_t walk_payload(std::string_view plugin, const Layout& layout,
-                         std::span<const std::uint8_t> payload, Visit&& visit) {
+                         std::span<const std::uint8_t> payload, Visit&& visit,
+                         std::vector<ArrayValues>* arrays) {
   std::size_t at = 0;
   std::uint32_t bitmap = 0;
   if (layout.encoding == Encoding::present_fields) {
@@ -218,12 +233,63 @@ std::size_t walk_payload(std::string_view plugin, const Layout& layout,
     }
     visit(f, value, present);
   }
+  for (const Array& a : layout.arrays) {
+    const std::string who = where(plugin, layout) + " array '" + std::string(a.name) + "'";
+    if (at + 3 > payload.size()) {
+      throw PayloadError(who + ": payload of " + std::to_string(payload.size()) +
+                         " bytes ends inside the array's 3-byte header (saved flag and count); "
+                         "the record is truncated or corrupt");
+    }
+    ArrayValues values;
+    const std::uint32_t saved = payload[at];
+    values.count = get_le(payload, at + 1, 2);
+    at += 3;
+    if (saved > 1) {
+      throw PayloadError(who + ": " + std::string(a.saved_name) + " is " + std::to_string(saved) +
+                         ", expected 0 or 1; the record is corrupt");
+    }
+    if (values.count > a.count.max) {
+      throw PayloadError(who + ": " + std::string(a.count_name) + " is " +
+                         std::to_string(values.count) + ", more than the " +
+                         std::to_string(a.count.max) +
+                         " the layout allows; the record is corrupt or was written by another "
+                         "layout");
+    }
+    values.saved = saved == 1;
+    if (values.saved) {
+      std::size_t element_bytes = 0;
+      for (const Field& f : a.fields) {
+        element_bytes += width_bytes(f.width);
+      }
+      const std::size_t need = element_bytes * values.count;
+      if (at + need > payload.size()) {
+        throw PayloadError(who + ": " + std::to_string(values.count) + " elements need " +
+                           std::to_string(need) + " bytes from byte " + std::to_string(at) +
+                           ", but the payload has " + std::to_string(payload.size()) +
+                           "; the record is truncated or corrupt");
+      }
+      if (arrays != nullptr) {
+        values.values.reserve(std::size_t{values.count} * a.fields.size());
+        for (std::uint32_t i = 0; i < values.count; ++i) {
+          for (const Field& f : a.fields) {
+            values.values.push_back(get_le(payload, at, width_bytes(f.width)));
+            at += width_bytes(f.width);
+          }
+        }
+      } else {
+        at += need;
+      }
+    }
+    if (arrays != nullptr) {
+      arrays->push_back(std::move(values));
+    }
+  }
   if (at < payload.size() && layout.extra.empty()) {
     throw PayloadError(where(plugin, layout) + ": payload has " +
                        std::to_string(payload.size() - at) + " unexpected bytes after the " +
                        std::to_string(at) +
-                       " bytes of fields, and the layout declares no extra data; the record is "
-                       "corrupt or was written by another layout");
+                       " bytes of fields and arrays, and the layout declares no extra data; the "
+                       "record is corrupt or was written by another layout");
   }
   return at;
 }
@@ -234,17 +300,20 @@ UnpackedPayload unpack_payload(std::string_view plugin, const Layout& layout,
                                std::span<const std::uint8_t> payload) {
   UnpackedPayload out;
   out.fields.reserve(layout.fields.size());
-  const std::size_t at =
-      walk_payload(plugin, layout, payload, [&](const Field& f, std::uint32_t value, bool present) {
+  const std::size_t at = walk_payload(
+      plugin, layout, payload,
+      [&](const Field& f, std::uint32_t value, bool present) {
         out.fields.push_back(FieldValue{std::string(f.name), value, present, f.width});
-      });
+      },
+      &out.arrays);
   out.extra.assign(payload.begin() + static_cast<std::ptrdiff_t>(at), payload.end());
   return out;
 }
 
 void check_payload(std::string_view plugin, const Layout& layout,
                    std::span<const std::uint8_t> payload) {
-  walk_payload(plugin, layout, payload, [](const Field&, std::uint32_t, bool) {});
+  walk_payload(
+      plugin, layout, payload, [](const Field&, std::uint32_t, bool) {}, nullptr);
 }
 
 std::vector<std::uint8_t> pack_named_fields(std::string_view plugin, const Layout& layout,

@@ -33,7 +33,8 @@ struct FieldValue {
   friend bool operator==(const FieldValue&, const FieldValue&) = default;
 };
 
-/// Reads registers of one capability, each distinct (offset, width) at most once.
+/// Reads registers of one capability (and of the configuration header), each distinct
+/// (offset, width) at most once.
 class RegisterCache {
  public:
   /// A cache over `config` for the capability `cap` (offsets are relative to cap.offset).
@@ -41,6 +42,10 @@ class RegisterCache {
 
   /// The register at `offset` from the capability start, read from the device on first use.
   std::uint32_t read(std::uint16_t offset, Width width);
+  /// The register at `offset` from the start of configuration space, read on first use.
+  std::uint32_t read_absolute(std::uint32_t offset, Width width);
+  /// The device's name, for messages.
+  std::string device_name() const { return config_.device_name(); }
   /// Number of device reads done so far through this cache.
   std::size_t device_reads() const { return count_; }
 
@@ -77,21 +82,72 @@ bool never_present(const Presence& presence);
 std::vector<SavedField> read_fields(const Layout& layout, const Capability& cap,
                                     RegisterCache& regs);
 
+/// The saved state of one array of a layout.
+struct ArrayValues {
+  bool saved = false;                 ///< whether the elements were read
+  std::uint32_t count = 0;            ///< how many elements the device has (0 when absent)
+  std::vector<std::uint32_t> values;  ///< when saved: count x element fields, element by element
+
+  friend bool operator==(const ArrayValues&, const ArrayValues&) = default;
+};
+
+/// Where the elements of an array lie on one device.
+struct ArrayPlace {
+  Space space = Space::config;  ///< configuration space or BAR memory
+  std::uint8_t bar = 0;         ///< the BAR (bar space)
+  std::uint64_t base = 0;       ///< absolute config offset, or offset in the BAR, of element 0
+};
+
+/// The element count of `array` from the saved fields (or its constant); PayloadError when it
+/// exceeds the array's max.
+std::uint32_t array_count(std::string_view plugin, const Array& array,
+                          std::span<const SavedField> fields);
+
+/// Where `array` lies for capability `cap` with these saved fields.
+ArrayPlace array_place(const Array& array, const Capability& cap,
+                       std::span<const SavedField> fields);
+
+/// Reads every array of `layout` whose presence holds: config-space arrays through `regs`, BAR
+/// arrays through `bars`. A BAR array is left unsaved (count kept) when `bars` is null, the BAR
+/// is absent or too small, or the memory cannot be mapped; then one line naming the device, the
+/// array and the cause goes to `warnings` (when not null).
+std::vector<ArrayValues> read_arrays(std::string_view plugin, const Layout& layout,
+                                     const Capability& cap, std::span<const SavedField> fields,
+                                     RegisterCache& regs, BarSpace* bars,
+                                     std::vector<std::string>* warnings);
+
+/// The element values of every array as named values: saved_name, count_name, then
+/// "<name>[i].<field>" for saved elements.
+std::vector<DecodedValue> array_named_values(const Layout& layout,
+                                             std::span<const ArrayValues> arrays);
+
+/// The inverse of array_named_values: takes the names that belong to the layout's arrays out of
+/// `values` (the rest stays, in order) and returns the arrays; PayloadError on a missing,
+/// duplicate or out-of-range value.
+std::vector<ArrayValues> take_array_values(std::string_view plugin, const Layout& layout,
+                                           std::vector<DecodedValue>& values);
+
+/// Appends the encoded arrays (u8 saved, u16 count, then the elements) to `out`.
+void pack_arrays(const Layout& layout, std::span<const ArrayValues> arrays,
+                 std::vector<std::uint8_t>& out);
+
 /// Payload bytes of the field values per layout.encoding (extra bytes not included).
 /// `fields` must hold one entry per layout field, in layout order. The result has room for
 /// `spare` more bytes (the extra bytes the caller appends) without reallocating.
 std::vector<std::uint8_t> pack_fields(const Layout& layout, std::span<const SavedField> fields,
                                       std::size_t spare = 0);
 
-/// Field values and the bytes after them, as unpacked from a payload.
+/// Field values, arrays and the bytes after them, as unpacked from a payload.
 struct UnpackedPayload {
   std::vector<FieldValue> fields;   ///< one per layout field, in layout order
-  std::vector<std::uint8_t> extra;  ///< the plugin-coded bytes after the fields
+  std::vector<ArrayValues> arrays;  ///< one per layout array, in layout order
+  std::vector<std::uint8_t> extra;  ///< the plugin-coded bytes after the arrays
 };
 
-/// Splits `payload` into field values and extra bytes; throws PayloadError naming `plugin`,
-/// the schema, the field and the byte counts when it is too short, carries unknown presence
-/// bits, or has trailing bytes although the layout declares no extra data.
+/// Splits `payload` into field values, arrays and extra bytes; throws PayloadError naming
+/// `plugin`, the schema, the field or array and the byte counts when it is too short, carries
+/// unknown presence bits or a bad array header, or has trailing bytes although the layout
+/// declares no extra data.
 /// With Encoding::all_fields a field counts as present unless its presence is never_present().
 UnpackedPayload unpack_payload(std::string_view plugin, const Layout& layout,
                                std::span<const std::uint8_t> payload);
@@ -105,11 +161,5 @@ void check_payload(std::string_view plugin, const Layout& layout,
 /// throws PayloadError for an unknown, duplicate or missing name or a value wider than its field.
 std::vector<std::uint8_t> pack_named_fields(std::string_view plugin, const Layout& layout,
                                             std::span<const FieldValue> values);
-
-/// Problems in a layout (empty when it is sound): bad widths, misaligned or out-of-range
-/// offsets, masks wider than the field, more than 32 fields, bad or duplicate names, overlapping
-/// fields whose writable bits intersect, conditions naming an unknown or later field.
-/// Each problem is one line naming `plugin`, the schema and the field.
-std::vector<std::string> validate_layout(std::string_view plugin, const Layout& layout);
 
 }  // namespace capstate::core

@@ -134,6 +134,11 @@ class TextWriter {
       case ValueSource::saved_field:
         *this << "field:" << c.field;
         return;
+      case ValueSource::header_register:
+        *this << "header";
+        dec(width_bits(c.width)) << "@";
+        hex(c.offset, 4);
+        return;
     }
     *this << "unknown_source";
   }
@@ -159,6 +164,10 @@ class TextWriter {
         return;
       case Test::any_bit_set:
         *this << "!= 0";
+        return;
+      case Test::equals:
+        *this << "== ";
+        hex(c.operand, 1);
         return;
       case Test::always:
       case Test::never:
@@ -208,19 +217,78 @@ class TextWriter {
     }
   }
 
+  // One field line, without its newline. must_match and transient appear only when set, so the
+  // text (and fingerprint) of every layout written before they existed stays the same.
+  void field(std::string_view keyword, const Field& f) {
+    *this << keyword << " " << f.name << " offset=";
+    hex(f.offset, 4) << " width=";
+    dec(width_bits(f.width)) << " writable=";
+    hex(f.writable, 8) << " w1c=";
+    hex(f.w1c, 8) << " verify=";
+    hex(f.verify, 8) << " phase=";
+    dec(f.phase) << " present=";
+    presence(f.presence);
+    if (f.must_match != 0) {
+      *this << " must_match=";
+      hex(f.must_match, 8);
+    }
+    if (f.transient != 0) {
+      *this << " transient=";
+      hex(f.transient, 8);
+    }
+  }
+
+  // An array: its header line, then one "element" line per element field. Layouts without arrays
+  // print nothing here.
+  void array(const Array& a) {
+    *this << "array " << a.name << " saved=" << a.saved_name << " count=" << a.count_name
+          << " from=";
+    if (a.count.field.empty()) {
+      dec(a.count.constant);
+    } else {
+      *this << "(field:" << a.count.field << " & ";
+      hex(a.count.mask, 8) << ") >> ";
+      dec(a.count.shift) << " + ";
+      dec(a.count.plus);
+    }
+    *this << " max=";
+    dec(a.count.max) << " at=";
+    if (a.place.space == Space::config) {
+      *this << "config+";
+      hex(a.place.offset, 4);
+    } else {
+      *this << "bar(field:" << a.place.locator << " bar&";
+      hex(a.place.bar_mask, 8) << " offset&";
+      hex(a.place.offset_mask, 8) << ")";
+    }
+    *this << " stride=";
+    dec(a.stride) << " present=";
+    presence(a.presence);
+    *this << " elements=";
+    dec(a.fields.size()) << "\n";
+    for (const Field& f : a.fields) {
+      field("element", f);
+      *this << "\n";
+    }
+  }
+
   void layout(std::string_view plugin, const Layout& layout) {
     *this << kLayoutTextTag << "\nplugin " << plugin << "\nschema ";
     dec(layout.schema_version) << "\nencoding " << to_string(layout.encoding) << "\nfields ";
     dec(layout.fields.size()) << "\n";
     for (const Field& f : layout.fields) {
-      *this << "field " << f.name << " offset=";
-      hex(f.offset, 4) << " width=";
-      dec(width_bits(f.width)) << " writable=";
-      hex(f.writable, 8) << " w1c=";
-      hex(f.w1c, 8) << " verify=";
-      hex(f.verify, 8) << " phase=";
-      dec(f.phase) << " present=";
-      presence(f.presence);
+      field("field", f);
+      *this << "\n";
+    }
+    for (const Array& a : layout.arrays) {
+      array(a);
+    }
+    if (layout.earlier_fingerprint != 0) {
+      *this << "earlier_fingerprint 0x";
+      for (int shift = 60; shift >= 0; shift -= 4) {
+        *this << std::string_view(&"0123456789abcdef"[(layout.earlier_fingerprint >> shift) & 0xfU],
+                                  1);
+      }
       *this << "\n";
     }
     *this << "extra ";

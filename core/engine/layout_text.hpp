@@ -22,11 +22,19 @@ inline constexpr std::string_view kLayoutTextTag = "capstate-layout 1";
 ///   fields <count>
 ///   field <name> offset=0x<4 hex> width=<8|16|32> writable=0x<8 hex> w1c=0x<8 hex>
 ///         verify=0x<8 hex> phase=<decimal> present=<presence>        (all on one line)
+///   array <name> saved=<name> count=<name> from=<count> max=<n> at=<place> stride=<n>
+///         present=<presence> elements=<n>                             (one line per array)
+///   element <as a field line>                                         (one per element field)
+///   earlier_fingerprint 0x<16 hex>                       (only when the layout declares one)
 ///   extra <description, or "none">
 ///   end
 /// <presence> is "always", "never", or conditions joined by " and ", each as
 /// "[(<source> & 0x<8 hex>) >> <shift> <test>]" with <source> one of "reg<bits>@0x<4 hex>",
-/// "cap_version", "field:<name>" and <test> one of "in {v,...}", ">= <n>", "!= 0".
+/// "header<bits>@0x<4 hex>", "cap_version", "field:<name>" and <test> one of "in {v,...}",
+/// ">= <n>", "!= 0", "== 0x<hex>". A field line ends with " must_match=0x<8 hex>" and
+/// " transient=0x<8 hex>" only when those masks are set. <count> is a decimal constant or
+/// "(field:<name> & 0x<8 hex>) >> <shift> + <plus>"; <place> is "config+0x<4 hex>" or
+/// "bar(field:<name> bar&0x<8 hex> offset&0x<8 hex>)".
 /// Test::always slots are omitted; a Test::never slot makes the whole presence "never".
 std::string canonical_layout_text(std::string_view plugin, const Layout& layout);
 

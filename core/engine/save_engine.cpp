@@ -59,7 +59,7 @@ const Plugin& plugin_of(const PluginEntry& entry) {
 // save_record; `entry` (may be null) supplies cached fingerprints. Texts for errors are built
 // only when something fails.
 Record save_record_with(const Plugin& plugin, const PluginEntry* entry, const Capability& cap,
-                        ConfigSpace& config, BarSpace* bars) {
+                        ConfigSpace& config, BarSpace* bars, std::vector<std::string>* warnings) {
   using Texts = std::pair<std::string, std::string>;
   const PluginInfo info = guarded_call_lazy(
       "(unnamed)",
@@ -79,6 +79,14 @@ Record save_record_with(const Plugin& plugin, const PluginEntry* entry, const Ca
   // Register reads are the engine's own: an AccessError already names device and offset.
   RegisterCache regs(config, cap);
   const std::vector<SavedField> fields = read_fields(*layout, cap, regs);
+  std::vector<ArrayValues> arrays;
+  if (!layout->arrays.empty()) {
+    try {
+      arrays = read_arrays(info.name, *layout, cap, fields, regs, bars, warnings);
+    } catch (const PayloadError& e) {
+      throw PluginFailure(info.name, config.device_name(), saving().second, e.what());
+    }
+  }
   const SaveContext ctx{cap, config, bars, fields};
   const std::vector<std::uint8_t> extra =
       guarded_call_lazy(info.name, saving, [&] { return plugin.save_extra(ctx); });
@@ -101,6 +109,7 @@ Record save_record_with(const Plugin& plugin, const PluginEntry* entry, const Ca
   record.schema_version = layout->schema_version;
   record.fingerprint = record_fingerprint(entry, info.name, *layout);
   record.payload = pack_fields(*layout, fields, extra.size());
+  pack_arrays(*layout, arrays, record.payload);
   record.payload.insert(record.payload.end(), extra.begin(), extra.end());
   return record;
 }
@@ -118,7 +127,7 @@ DecodedRecord decode_record_with(const Plugin& plugin, const PluginEntry* entry,
   }
   const Layout& layout = window_layout(plugin, info, record.schema_version, what);
   const std::uint64_t expected = record_fingerprint(entry, info.name, layout);
-  if (record.fingerprint != expected) {
+  if (!fingerprint_matches(record.fingerprint, expected, layout)) {
     throw EngineError(what + ": layout changed without a version bump: plugin '" +
                       std::string(info.name) + "' schema " + std::to_string(record.schema_version) +
                       " has fingerprint " + hex(expected, 16) + " but the record carries " +
@@ -130,10 +139,14 @@ DecodedRecord decode_record_with(const Plugin& plugin, const PluginEntry* entry,
   out.plugin = record.plugin;
   out.schema_version = record.schema_version;
   out.fields = std::move(unpacked.fields);
+  out.arrays = std::move(unpacked.arrays);
+  out.extra = array_named_values(layout, out.arrays);
   if (!layout.extra.empty()) {
-    out.extra = guarded_call(info.name, what, "decoding its extra bytes", [&] {
-      return plugin.decode_extra(record.schema_version, unpacked.extra);
-    });
+    std::vector<DecodedValue> coded =
+        guarded_call(info.name, what, "decoding its extra bytes",
+                     [&] { return plugin.decode_extra(record.schema_version, unpacked.extra); });
+    out.extra.insert(out.extra.end(), std::make_move_iterator(coded.begin()),
+                     std::make_move_iterator(coded.end()));
   }
   return out;
 }
@@ -145,6 +158,11 @@ std::string left_out_line(const Device& device, const std::string& plugin, const
 }
 
 }  // namespace
+
+bool fingerprint_matches(std::uint64_t carried, std::uint64_t expected, const Layout& layout) {
+  return carried == expected ||
+         (layout.earlier_fingerprint != 0 && carried == layout.earlier_fingerprint);
+}
 
 std::uint64_t record_fingerprint(const PluginEntry* entry, std::string_view plugin,
                                  const Layout& layout) {
@@ -184,12 +202,12 @@ const Layout* find_layout(const Plugin& plugin, std::uint16_t schema) {
 
 Record save_record(const Plugin& plugin, const Capability& cap, ConfigSpace& config,
                    BarSpace* bars) {
-  return save_record_with(plugin, nullptr, cap, config, bars);
+  return save_record_with(plugin, nullptr, cap, config, bars, nullptr);
 }
 
 Record save_record(const PluginEntry& entry, const Capability& cap, ConfigSpace& config,
-                   BarSpace* bars) {
-  return save_record_with(plugin_of(entry), &entry, cap, config, bars);
+                   BarSpace* bars, std::vector<std::string>* warnings) {
+  return save_record_with(plugin_of(entry), &entry, cap, config, bars, warnings);
 }
 
 DeviceSection save_device(Device& device, const Registry& registry, const SaveOptions& options,
@@ -218,11 +236,13 @@ DeviceSection save_device(Device& device, const Registry& registry, const SaveOp
       continue;
     }
     if (options.on_plugin_failure != PluginFailureMode::capability) {
-      section.records.push_back(save_record(*entry, cap, config, device.bars.get()));
+      section.records.push_back(
+          save_record(*entry, cap, config, device.bars.get(), &report.warnings));
       continue;
     }
     try {
-      section.records.push_back(save_record(*entry, cap, config, device.bars.get()));
+      section.records.push_back(
+          save_record(*entry, cap, config, device.bars.get(), &report.warnings));
     } catch (const PluginFailure& e) {
       report.left_out.push_back(left_out_line(device, entry->name, cap, e.what()));
     }
@@ -264,16 +284,19 @@ Record assemble_record(const Plugin& plugin, const Capability& cap, std::uint16_
   record.schema_version = schema;
   record.fingerprint = layout_fingerprint(info.name, layout);
   record.payload = pack_named_fields(info.name, layout, fields);
+  std::vector<DecodedValue> rest(extra.begin(), extra.end());
+  const std::vector<ArrayValues> arrays = take_array_values(info.name, layout, rest);
+  pack_arrays(layout, arrays, record.payload);
   if (layout.extra.empty()) {
-    if (!extra.empty()) {
+    if (!rest.empty()) {
       throw EngineError(what + ": schema " + std::to_string(schema) +
-                        " has no extra data, but value '" + extra.front().name +
+                        " has no extra data, but value '" + rest.front().name +
                         "' was given; remove it");
     }
     return record;
   }
   const std::vector<std::uint8_t> bytes = guarded_call(
-      info.name, what, "encoding extra values", [&] { return plugin.encode_extra(schema, extra); });
+      info.name, what, "encoding extra values", [&] { return plugin.encode_extra(schema, rest); });
   record.payload.insert(record.payload.end(), bytes.begin(), bytes.end());
   return record;
 }

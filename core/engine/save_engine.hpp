@@ -59,11 +59,17 @@ struct DecodedRecord {
   std::string plugin;                ///< plugin that wrote it
   std::uint16_t schema_version = 0;  ///< schema of the payload
   std::vector<FieldValue> fields;    ///< one per layout field, in layout order
-  std::vector<DecodedValue> extra;   ///< plugin-decoded values of the extra bytes
+  std::vector<ArrayValues> arrays;   ///< one per layout array, in layout order
+  /// The arrays as named values (array_named_values), then the plugin-decoded extra bytes.
+  std::vector<DecodedValue> extra;
 };
 
 /// Reads the IDs of a device: dword 0x00, dword 0x08, byte 0x0e, and dword 0x2c for type 0.
 DeviceIdentity read_identity(ConfigSpace& config);
+
+/// Whether a record carrying fingerprint `carried` was written with `layout`, whose fingerprint is
+/// `expected`: equal, or equal to the layout's declared earlier_fingerprint.
+bool fingerprint_matches(std::uint64_t carried, std::uint64_t expected, const Layout& layout);
 
 /// The fingerprint of `layout` of plugin `plugin`: the one `entry` computed at load time when it
 /// holds this very layout (see cached_fingerprint), else layout_fingerprint(); `entry` may be null.
@@ -80,9 +86,10 @@ Record save_record(const Plugin& plugin, const Capability& cap, ConfigSpace& con
                    BarSpace* bars);
 
 /// save_record() with the plugin of a loaded registry entry, whose fingerprints were computed
-/// once at load time (what save_device uses); EngineError when the entry holds no plugin.
+/// once at load time (what save_device uses); EngineError when the entry holds no plugin. Arrays
+/// in BAR memory that cannot be read are saved as not saved, with a line in `warnings`.
 Record save_record(const PluginEntry& entry, const Capability& cap, ConfigSpace& config,
-                   BarSpace* bars);
+                   BarSpace* bars, std::vector<std::string>* warnings = nullptr);
 
 /// Saves every capability of `device` that a plugin in `registry` handles, in discovery order.
 /// Unhandled capabilities go to report.unhandled, or throw EngineError when

@@ -47,7 +47,7 @@ void check_record_with(const Plugin& plugin, const PluginEntry* entry, const Rec
                                      record.schema_version));
   }
   const std::uint64_t expected = record_fingerprint(entry, info.name, *layout);
-  if (record.fingerprint != expected) {
+  if (!fingerprint_matches(record.fingerprint, expected, *layout)) {
     throw MigrationError(fmt::format(
         "plugin '{}' schema {}: the record's layout fingerprint 0x{:016x} differs from this "
         "plugin's 0x{:016x} for the same schema (written by {}); the layout changed without a "

@@ -30,6 +30,64 @@ std::string mask_problem(std::string_view what, std::uint32_t mask, Width w) {
          std::to_string(width_bits(w)) + "-bit width";
 }
 
+// Problem with one presence condition, or ""; `earlier` are the fields it may name.
+std::string condition_problem(const Condition& c, std::span<const Field> earlier) {
+  if (c.test == Test::always || c.test == Test::never) {
+    return {};
+  }
+  if (c.test > Test::equals) {
+    return "presence test " + std::to_string(static_cast<unsigned>(c.test)) + " is unknown";
+  }
+  if (c.shift >= 32) {
+    return "presence shift " + std::to_string(c.shift) + " is 32 or more";
+  }
+  switch (c.source) {
+    case ValueSource::saved_field: {
+      bool found = false;
+      for (const auto& e : earlier) {
+        found = found || e.name == c.field;
+      }
+      if (!found) {
+        return "presence refers to '" + std::string(c.field) + "', which is not an earlier field";
+      }
+      break;
+    }
+    case ValueSource::capability_register:
+    case ValueSource::header_register: {
+      if (!valid_width(c.width)) {
+        return "presence reads a register of width " +
+               std::to_string(static_cast<unsigned>(c.width)) + ", not 1, 2 or 4";
+      }
+      const unsigned bytes = width_bytes(c.width);
+      const unsigned limit = c.source == ValueSource::header_register ? 0x40U : kExtendedSize;
+      if (c.offset % bytes != 0 || unsigned{c.offset} + bytes > limit) {
+        return "presence reads " +
+               std::string(c.source == ValueSource::header_register ? "header" : "capability") +
+               " register " + hex(c.offset) + " of " + std::to_string(bytes) +
+               " bytes, misaligned or beyond " + hex(limit);
+      }
+      if (auto p = mask_problem("presence", c.mask, c.width); !p.empty()) {
+        return p;
+      }
+      break;
+    }
+    case ValueSource::capability_version:
+      break;
+    default:
+      return "presence source " + std::to_string(static_cast<unsigned>(c.source)) + " is unknown";
+  }
+  return {};
+}
+
+std::string presence_problem(const Presence& presence, std::span<const Field> earlier) {
+  for (const auto& c : presence.all_of) {
+    if (auto p = condition_problem(c, earlier); !p.empty()) {
+      return p;
+    }
+  }
+  return {};
+}
+
 // Problem with one field, or "".
 std::string field_problem(const Field& f, std::span<const Field> earlier) {
   if (f.name.empty()) {
@@ -49,29 +107,106 @@ std::string field_problem(const Field& f, std::span<const Field> earlier) {
   for (const auto& [what, mask] :
        {std::pair<std::string_view, std::uint32_t>{"writable", f.writable},
         {"w1c", f.w1c},
-        {"verify", f.verify}}) {
+        {"verify", f.verify},
+        {"must_match", f.must_match},
+        {"transient", f.transient}}) {
     if (auto p = mask_problem(what, mask, f.width); !p.empty()) {
       return p;
     }
   }
-  for (const auto& c : f.presence.all_of) {
-    if (c.test == Test::always || c.test == Test::never) {
-      continue;
-    }
-    if (c.source == ValueSource::saved_field) {
-      bool found = false;
-      for (const auto& e : earlier) {
-        found = found || e.name == c.field;
-      }
-      if (!found) {
-        return "presence refers to '" + std::string(c.field) + "', which is not an earlier field";
-      }
-    } else if (c.source == ValueSource::capability_register && !valid_width(c.width)) {
-      return "presence reads a register of width " +
-             std::to_string(static_cast<unsigned>(c.width)) + ", not 1, 2 or 4";
+  if ((f.must_match & f.writable) != 0) {
+    return "must_match " + hex(f.must_match) + " and writable " + hex(f.writable) +
+           " share bits; identity bits are read-only";
+  }
+  return presence_problem(f.presence, earlier);
+}
+
+// Whether shifting the masked value right by c.shift drops none of the mask's bits.
+bool c_shift_keeps(const Condition& c) {
+  return c.shift == 0 || (c.shift < 32 && (c.mask & ((1U << c.shift) - 1U)) == 0);
+}
+
+// Whether the values (after mask and shift) that `c` accepts include `v`.
+bool accepts(const Condition& c, std::uint64_t v) {
+  switch (c.test) {
+    case Test::value_in_set:
+      return v < 32 && ((c.operand >> v) & 1U) != 0;
+    case Test::value_at_least:
+      return v >= c.operand;
+    case Test::any_bit_set:
+      return v != 0;
+    case Test::equals:
+      return v == c.operand;
+    case Test::always:
+      return true;
+    case Test::never:
+      return false;
+  }
+  return true;
+}
+
+// Whether no value can satisfy both conditions: they test the same bits of the same value, and
+// the values one of them accepts (a finite set) are all refused by the other.
+bool conditions_exclusive(const Condition& a, const Condition& b) {
+  if (a.test == Test::never || b.test == Test::never) {
+    return true;
+  }
+  if (a.test == Test::always || b.test == Test::always || a.source != b.source ||
+      a.mask != b.mask || a.shift != b.shift) {
+    return false;
+  }
+  if (a.source == ValueSource::saved_field && a.field != b.field) {
+    return false;
+  }
+  if ((a.source == ValueSource::capability_register || a.source == ValueSource::header_register) &&
+      (a.offset != b.offset || a.width != b.width)) {
+    return false;
+  }
+  // any_bit_set tests the masked value before the shift; it equals "shifted value != 0" only
+  // when the shift drops no bit of the mask.
+  const bool shift_keeps_bits = c_shift_keeps(a);
+  for (const Condition* test : {&a, &b}) {
+    if (test->test == Test::any_bit_set && !shift_keeps_bits) {
+      return false;
     }
   }
-  return {};
+  const auto finite = [](const Condition& c, std::vector<std::uint64_t>& out) {
+    if (c.test == Test::equals) {
+      out.push_back(c.operand);
+      return true;
+    }
+    if (c.test == Test::value_in_set) {
+      for (unsigned v = 0; v < 32; ++v) {
+        if ((c.operand >> v) & 1U) {
+          out.push_back(v);
+        }
+      }
+      return true;
+    }
+    return false;
+  };
+  std::vector<std::uint64_t> values;
+  if (finite(a, values)) {
+    return std::none_of(values.begin(), values.end(),
+                        [&](std::uint64_t v) { return accepts(b, v); });
+  }
+  if (finite(b, values)) {
+    return std::none_of(values.begin(), values.end(),
+                        [&](std::uint64_t v) { return accepts(a, v); });
+  }
+  return false;  // two open ranges (>= n, != 0) always meet
+}
+
+// Whether no device can have both presences true: some pair of their conditions is exclusive.
+bool presences_exclusive(const Presence& a, const Presence& b) {
+  for (const Condition& ca : a.all_of) {
+    for (const Condition& cb : b.all_of) {
+      if (conditions_exclusive(ca, cb)) {
+        return true;
+      }
+    }
+  }
+  return false;
 }
 
 // Problem when `f` (already checked on its own) makes a bit writable that an earlier field over
@@ -91,11 +226,112 @@ std::string overlap_problem(const Field& f, std::span<const Field> earlier) {
     const unsigned base = std::min(begin, e_begin);
     const std::uint64_t mine = std::uint64_t{f.writable} << (8 * (begin - base));
     const std::uint64_t theirs = std::uint64_t{e.writable} << (8 * (e_begin - base));
-    if ((mine & theirs) != 0) {
+    if ((mine & theirs) != 0 && !presences_exclusive(f.presence, e.presence)) {
       return "(bytes " + hex(begin) + ".." + hex(end - 1) + ", writable " + hex(f.writable) +
              ") overlaps field '" + std::string(e.name) + "' (bytes " + hex(e_begin) + ".." +
              hex(e_end - 1) + ", writable " + hex(e.writable) +
-             ") and both restore the same bits; give each writable bit to one field only";
+             ") and both restore the same bits; give each writable bit to one field only, or make "
+             "their presence conditions exclusive (variants)";
+    }
+  }
+  return {};
+}
+
+// Whether `name` is a valid field or array name: starts with a-z, then a-z, 0-9, '_' or '.'.
+bool valid_field_name(std::string_view name) {
+  if (name.empty() || !(name[0] >= 'a' && name[0] <= 'z')) {
+    return false;
+  }
+  return std::all_of(name.begin(), name.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.';
+  });
+}
+
+// Problem with one array of `layout`, or "".
+std::string array_problem(const Array& a, const Layout& layout) {
+  for (std::string_view n : {a.name, a.saved_name, a.count_name}) {
+    if (!valid_field_name(n)) {
+      return "name '" + std::string(n) +
+             "' must start with a-z and use only a-z, 0-9, '_' and '.' (the array, its saved "
+             "flag and its count each need one)";
+    }
+  }
+  if (a.saved_name == a.count_name) {
+    return "saved_name and count_name are both '" + std::string(a.saved_name) + "'";
+  }
+  const auto field_named = [&](std::string_view n) -> const Field* {
+    for (const Field& f : layout.fields) {
+      if (f.name == n) {
+        return &f;
+      }
+    }
+    return nullptr;
+  };
+  for (std::string_view n : {a.name, a.saved_name, a.count_name}) {
+    if (field_named(n) != nullptr) {
+      return "name '" + std::string(n) + "' is also a field of the layout";
+    }
+  }
+  if (a.count.max == 0 || a.count.max > 0xffff) {
+    return "count max " + std::to_string(a.count.max) + " must be 1 to 65535";
+  }
+  if (a.count.field.empty() ? a.count.constant > a.count.max
+                            : field_named(a.count.field) == nullptr) {
+    return a.count.field.empty()
+               ? "constant count " + std::to_string(a.count.constant) + " exceeds max"
+               : "count field '" + std::string(a.count.field) + "' is not a field of the layout";
+  }
+  if (a.count.shift >= 32) {
+    return "count shift " + std::to_string(a.count.shift) + " is 32 or more";
+  }
+  if (a.fields.empty() || a.stride == 0) {
+    return "an array needs element fields and a stride";
+  }
+  if (auto p = presence_problem(a.presence, layout.fields); !p.empty()) {
+    return p;
+  }
+  if (a.place.space == Space::config) {
+    const std::uint64_t end = a.place.offset + std::uint64_t{a.count.max} * a.stride;
+    if (end > kExtendedSize) {
+      return "its " + std::to_string(a.count.max) + " elements of " + std::to_string(a.stride) +
+             " bytes from " + hex(a.place.offset) + " reach beyond configuration space";
+    }
+  } else if (a.place.space == Space::bar) {
+    if (field_named(a.place.locator) == nullptr) {
+      return "BAR locator '" + std::string(a.place.locator) + "' is not a field of the layout";
+    }
+    if (a.place.bar_mask == 0 || (a.place.bar_mask & a.place.offset_mask) != 0) {
+      return "bar_mask " + hex(a.place.bar_mask) + " is empty or shares bits with offset_mask " +
+             hex(a.place.offset_mask);
+    }
+    if (a.stride % 4 != 0) {
+      return "stride " + std::to_string(a.stride) + " in BAR memory must be a multiple of 4";
+    }
+  } else {
+    return "space " + std::to_string(static_cast<unsigned>(a.place.space)) + " is unknown";
+  }
+  std::set<std::string_view> names;
+  for (std::size_t i = 0; i < a.fields.size(); ++i) {
+    const Field& f = a.fields[i];
+    const std::string who = "element field '" + std::string(f.name) + "': ";
+    if (!valid_field_name(f.name) || !names.insert(f.name).second) {
+      return who + "the name is malformed or used twice";
+    }
+    if (auto p = field_problem(f, {}); !p.empty()) {
+      return who + p;
+    }
+    if (f.offset + width_bytes(f.width) > a.stride) {
+      return who + "it ends beyond the element's stride of " + std::to_string(a.stride) + " bytes";
+    }
+    if (a.place.space == Space::bar && f.width != Width::dword) {
+      return who + "BAR memory is accessed in 32-bit words only";
+    }
+    if (std::any_of(f.presence.all_of.begin(), f.presence.all_of.end(),
+                    [](const Condition& c) { return c.test != Test::always; })) {
+      return who + "element fields are always present (give the array a presence instead)";
+    }
+    if (auto p = overlap_problem(f, a.fields.first(i)); !p.empty()) {
+      return who + p;
     }
   }
   return {};
@@ -113,11 +349,24 @@ std::string layout_problem(const Layout& layout) {
     if (!f.name.empty() && !names.insert(f.name).second) {
       return where + "has two fields named '" + std::string(f.name) + "'";
     }
+    if (!f.name.empty() && !valid_field_name(f.name)) {
+      return where + "field " + std::to_string(i) + " '" + std::string(f.name) +
+             "': the name must start with a-z and use only a-z, 0-9, '_' and '.'";
+    }
     if (auto p = field_problem(f, layout.fields.first(i)); !p.empty()) {
       return where + "field " + std::to_string(i) + " '" + std::string(f.name) + "': " + p;
     }
     if (auto p = overlap_problem(f, layout.fields.first(i)); !p.empty()) {
       return where + "field " + std::to_string(i) + " '" + std::string(f.name) + "' " + p;
+    }
+  }
+  std::set<std::string_view> arrays;
+  for (const Array& a : layout.arrays) {
+    if (!arrays.insert(a.name).second) {
+      return where + "has two arrays named '" + std::string(a.name) + "'";
+    }
+    if (auto p = array_problem(a, layout); !p.empty()) {
+      return where + "array '" + std::string(a.name) + "': " + p;
     }
   }
   return {};

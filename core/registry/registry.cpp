@@ -109,12 +109,14 @@ bool settle_one_claim(std::vector<PluginEntry>& entries, const Winners& winners)
         loser.layouts.clear();
         const std::string who =
             "plugin '" + entries[winner].name + "' (" + label_of(entries[winner]) + ")";
+        // The policy key as written in a policy file: the [plugin_winner] table.
+        const std::string table_key = "[plugin_winner] \"" + key + "\"";
         if (by_policy) {
-          loser.reason =
-              "capability " + key + " is given to " + who + " by policy winners[\"" + key + "\"]";
+          loser.reason = "capability " + key + " is given to " + who + " by policy " + table_key;
         } else {
           loser.reason = "capability " + key + " is already claimed by " + who +
-                         " — name the winner in policy winners[\"" + key + "\"] to choose";
+                         " — choose one in policy: " + table_key + " = \"" + loser.name +
+                         "\" (this plugin) or \"" + entries[winner].name + "\"";
         }
       }
       return true;

@@ -26,14 +26,68 @@ std::string cap_text(const Capability& cap) {
 class PlanBuilder final : public RestoreSequence {
  public:
   PlanBuilder(Device& device, const PluginEntry& entry, const Capability& cap, const Layout& layout,
-              std::span<const SavedField> saved, std::vector<PlannedWrite>& out)
+              std::span<const SavedField> saved, std::span<const ArrayValues> arrays,
+              std::vector<PlannedWrite>& out)
       : device_(device),
         entry_(entry),
         cap_(cap),
         layout_(layout),
         saved_(saved),
+        arrays_(arrays),
         regs_(*device.config, cap),
         out_(out) {}
+
+  /// Refuses the capability when a must_match field differs on the device (before any write).
+  void check_must_match() {
+    for (std::size_t i = 0; i < layout_.fields.size(); ++i) {
+      const Field& f = layout_.fields[i];
+      if (f.must_match == 0 || !saved_[i].present) {
+        continue;
+      }
+      const std::uint32_t now = regs_.read(f.offset, f.width);
+      if (((now ^ saved_[i].value) & f.must_match) != 0) {
+        throw RestoreRefused(fmt::format(
+            "{}: {} (plugin '{}'): field '{}' at 0x{:03x} identifies the capability, and the "
+            "device holds 0x{:x} in its bits 0x{:x} where 0x{:x} was saved; nothing was written. "
+            "The device is not the one saved, or it was reconfigured: save it again",
+            device_.address.str(), cap_text(cap_), entry_.name, f.name, cap_.offset + f.offset,
+            now & f.must_match, f.must_match, saved_[i].value & f.must_match));
+      }
+    }
+  }
+
+  void arrays(bool force) override {
+    for_each_element([&](const Array&, const Field& f, const ArrayPlace& place, std::uint64_t at,
+                         std::uint32_t value, const std::string& name) {
+      PlannedWrite w = base(name);
+      w.target = place.space == Space::bar ? Target::bar : Target::config;
+      w.bar = place.bar;
+      w.offset = at;
+      w.width = f.width;
+      w.current = element_now(place, at, f.width);
+      w.mask = f.writable & ~f.w1c;
+      w.w1c = f.w1c;
+      w.desired = value & w.mask;
+      w.verify = f.verify;
+      w.forced = force;
+      if (f.phase != 0) {
+        w.phase = f.phase;
+      }
+      out_.push_back(std::move(w));
+      return false;
+    });
+  }
+
+  bool arrays_differ() override {
+    bool differs = false;
+    for_each_element([&](const Array&, const Field& f, const ArrayPlace& place, std::uint64_t at,
+                         std::uint32_t value, const std::string&) {
+      const std::uint32_t mask = f.writable & ~f.w1c;
+      differs = ((element_now(place, at, f.width) ^ value) & mask) != 0;
+      return differs;
+    });
+    return differs;
+  }
 
   std::uint32_t read_config(std::uint16_t offset, Width width) override {
     return regs_.read(offset, width);
@@ -49,6 +103,7 @@ class PlanBuilder final : public RestoreSequence {
 
   void write(const WriteRequest& r) override {
     check_request(r);
+    const std::uint32_t allowed = allowed_bits(r);
     PlannedWrite w = base(r.name);
     w.target = r.target;
     w.bar = r.bar;
@@ -57,9 +112,19 @@ class PlanBuilder final : public RestoreSequence {
     w.current = r.target == Target::config
                     ? read_config(static_cast<std::uint16_t>(r.offset), r.width)
                     : read_bar(r.bar, r.offset);
-    w.desired = r.value;
-    w.mask = width_mask(w.width);
-    w.verify = r.verify;
+    if (((w.current ^ r.value) & ~allowed & width_mask(w.width)) != 0) {
+      throw BadWriteRequest(
+          r.name, r.offset,
+          fmt::format("write '{}' at {} 0x{:x} changes bits 0x{:x} (0x{:x} now, 0x{:x} asked) "
+                      "that its layout declares neither writable nor transient; the plugin is "
+                      "broken, or its layout must declare those bits",
+                      r.name, r.target == Target::bar ? "BAR offset" : "capability offset",
+                      r.offset, (w.current ^ r.value) & ~allowed & width_mask(w.width), w.current,
+                      r.value));
+    }
+    w.desired = r.value & allowed;
+    w.mask = allowed;
+    w.verify = r.verify & allowed;
     w.forced = r.always;
     out_.push_back(std::move(w));
   }
@@ -132,6 +197,71 @@ class PlanBuilder final : public RestoreSequence {
     }
   }
 
+  // The bits a sequence write may change: the writable and transient bits of every layout field
+  // (config) or array element field (BAR memory) whose bytes it covers, placed at its position.
+  std::uint32_t allowed_bits(const WriteRequest& r) {
+    const unsigned bytes = r.target == Target::bar ? 4U : width_bytes(r.width);
+    const std::uint64_t begin = r.target == Target::config ? cap_.offset + r.offset : r.offset;
+    std::uint64_t allowed = 0;
+    const auto add = [&](std::uint64_t f_begin, const Field& f) {
+      const std::uint64_t f_end = f_begin + width_bytes(f.width);
+      if (f_end <= begin || f_begin >= begin + bytes) {
+        return;
+      }
+      const std::uint64_t bits = (f.writable | f.transient) & width_mask(f.width);
+      allowed |=
+          f_begin >= begin ? bits << (8 * (f_begin - begin)) : bits >> (8 * (begin - f_begin));
+    };
+    if (r.target == Target::config) {
+      for (const Field& f : layout_.fields) {
+        add(cap_.offset + f.offset, f);
+      }
+    }
+    for_each_element([&](const Array&, const Field& f, const ArrayPlace& place, std::uint64_t at,
+                         std::uint32_t, const std::string&) {
+      const bool same_space = (place.space == Space::bar) == (r.target == Target::bar) &&
+                              (r.target == Target::config || place.bar == r.bar);
+      if (same_space) {
+        add(at, f);
+      }
+      return false;
+    });
+    return static_cast<std::uint32_t>(allowed) &
+           width_mask(r.target == Target::bar ? Width::dword : r.width);
+  }
+
+  // Calls visit(array, field, place, address, saved value, name) for every element field of
+  // every saved array until visit returns true.
+  template <typename Visit>
+  void for_each_element(Visit&& visit) {
+    for (std::size_t k = 0; k < layout_.arrays.size() && k < arrays_.size(); ++k) {
+      const Array& a = layout_.arrays[k];
+      const ArrayValues& v = arrays_[k];
+      if (!v.saved) {
+        continue;
+      }
+      const ArrayPlace place = array_place(a, cap_, saved_);
+      if (place.space == Space::bar && (!device_.bars || !device_.bars->has_bar(place.bar))) {
+        continue;  // never planned where the memory cannot be reached
+      }
+      std::size_t n = 0;
+      for (std::uint32_t i = 0; i < v.count; ++i) {
+        for (const Field& f : a.fields) {
+          const std::uint64_t at = place.base + std::uint64_t{i} * a.stride + f.offset;
+          if (visit(a, f, place, at, v.values[n], fmt::format("{}[{}].{}", a.name, i, f.name))) {
+            return;
+          }
+          ++n;
+        }
+      }
+    }
+  }
+
+  std::uint32_t element_now(const ArrayPlace& place, std::uint64_t at, Width width) {
+    return place.space == Space::bar ? read_bar(place.bar, at)
+                                     : regs_.read_absolute(static_cast<std::uint32_t>(at), width);
+  }
+
   PlannedWrite base(std::string name) const {
     PlannedWrite w;
     w.phase = entry_.restore_phase;
@@ -146,6 +276,7 @@ class PlanBuilder final : public RestoreSequence {
   Capability cap_;
   const Layout& layout_;
   std::span<const SavedField> saved_;
+  std::span<const ArrayValues> arrays_;
   RegisterCache regs_;
   std::vector<PlannedWrite>& out_;
 };
@@ -210,8 +341,21 @@ void plan_record(Device& device, const Record& record, const Capability& cap,
   for (std::size_t i = 0; i < layout->fields.size(); ++i) {
     saved.push_back({layout->fields[i].name, unpacked.fields[i].value, unpacked.fields[i].present});
   }
-  const RestoreContext ctx{cap, saved, unpacked.extra, device.bars != nullptr};
-  PlanBuilder builder(device, *entry, cap, *layout, saved, plan.writes);
+  // Plugin-coded bytes are decoded before anything is planned: a record its plugin cannot read is
+  // refused, with nothing written.
+  if (!layout->extra.empty()) {
+    guarded_call(*entry, where, "decoding its extra bytes", [&] {
+      return plugin.decode_extra(migrated.record.schema_version, unpacked.extra).size();
+    });
+  }
+  std::vector<SavedArray> arrays;
+  for (std::size_t k = 0; k < layout->arrays.size(); ++k) {
+    const ArrayValues& v = unpacked.arrays[k];
+    arrays.push_back({layout->arrays[k].name, v.saved, v.count, v.values});
+  }
+  const RestoreContext ctx{cap, saved, unpacked.extra, device.bars != nullptr, arrays};
+  PlanBuilder builder(device, *entry, cap, *layout, saved, unpacked.arrays, plan.writes);
+  builder.check_must_match();
   guarded_call(*entry, where, "planning the restore", [&] {
     plugin.restore_sequence(ctx, builder);
     return 0;

@@ -26,11 +26,10 @@ inline constexpr std::uint32_t kVectorMaskBit = 0x1;
 /// Bytes of one MSI-X table entry (address lo, address hi, data, vector control).
 inline constexpr std::uint32_t kEntryBytes = 16;
 
-/// Canonical description of the extra bytes of schema 2.
-inline constexpr std::string_view kSchema2Extra =
-    "u8 table_saved (0 or 1); u16 entries (table size from message_control); then, when "
-    "table_saved is 1, entries x (u32 address_lo, u32 address_hi, u32 data, u32 vector_control); "
-    "all little-endian";
+/// The fingerprint schema 2 had while its vector table was plugin-coded extra bytes. The table
+/// is now an array with the very same bytes (u8 table_saved, u16 entries, then the entries), so
+/// records written then still decode; tests/golden/v2-msix-table.cst proves it.
+inline constexpr std::uint64_t kSchema2ExtraBytesFingerprint = 0x131593cace161065ULL;
 
 // clang-format off
 /// Schema 1: Message Control only.
@@ -39,14 +38,38 @@ inline constexpr std::array<Field, 1> kSchema1Fields{{
     {.name = "message_control", .offset = 0x02, .width = Width::word, .writable = kEnable | kMaskAll, .verify = kEnable | kMaskAll},
 }};
 
-/// Schema 2: Message Control and Table Offset/BIR as fields, then the vector table as extra bytes.
+/// Schema 2: Message Control and Table Offset/BIR as fields, then the vector table as an array.
 inline constexpr std::array<Field, 2> kSchema2Fields{{
-    // Message Control: Enable and Function Mask are restored; the table size is read-only.
-    {.name = "message_control", .offset = 0x02, .width = Width::word, .writable = kEnable | kMaskAll, .verify = kEnable | kMaskAll},
-    // Table Offset/BIR: read-only; saved so restore can find the table and check it did not move.
-    {.name = "table_location", .offset = 0x04, .width = Width::dword, .writable = 0, .verify = 0xffffffff},
+    // Message Control: Enable and Function Mask are restored; the table size is read-only and
+    // identifies the capability (a different size is a different table).
+    {.name = "message_control", .offset = 0x02, .width = Width::word, .writable = kEnable | kMaskAll, .verify = kEnable | kMaskAll, .must_match = kTableSizeMask},
+    // Table Offset/BIR: read-only; restore refuses a device whose table moved.
+    {.name = "table_location", .offset = 0x04, .width = Width::dword, .writable = 0, .verify = 0xffffffff, .must_match = 0xffffffff},
+}};
+
+/// One vector table entry: address, data, and the per-vector Mask bit (the rest is reserved).
+inline constexpr std::array<Field, 4> kEntryFields{{
+    {.name = "address_lo", .offset = 0x0, .width = Width::dword, .writable = 0xffffffff, .verify = 0xffffffff},
+    {.name = "address_hi", .offset = 0x4, .width = Width::dword, .writable = 0xffffffff, .verify = 0xffffffff},
+    {.name = "data", .offset = 0x8, .width = Width::dword, .writable = 0xffffffff, .verify = 0xffffffff},
+    {.name = "vector_control", .offset = 0xc, .width = Width::dword, .writable = kVectorMaskBit, .verify = kVectorMaskBit},
 }};
 // clang-format on
+
+/// The vector table: Table Size + 1 entries of 16 bytes, in the BAR and at the offset that
+/// Table Offset/BIR gives.
+inline constexpr std::array<Array, 1> kSchema2Arrays{{
+    {.name = "vector",
+     .saved_name = "table_saved",
+     .count_name = "entries",
+     .count = {.field = "message_control", .mask = kTableSizeMask, .plus = 1, .max = 2048},
+     .place = {.space = Space::bar,
+               .locator = "table_location",
+               .bar_mask = kBirMask,
+               .offset_mask = ~kBirMask},
+     .stride = kEntryBytes,
+     .fields = kEntryFields},
+}};
 
 /// Both layouts, oldest first.
 inline constexpr std::array<Layout, 2> kLayouts{{
@@ -54,7 +77,8 @@ inline constexpr std::array<Layout, 2> kLayouts{{
     {.schema_version = 2,
      .encoding = Encoding::present_fields,
      .fields = kSchema2Fields,
-     .extra = kSchema2Extra},
+     .arrays = kSchema2Arrays,
+     .earlier_fingerprint = kSchema2ExtraBytesFingerprint},
 }};
 
 }  // namespace capstate::msix

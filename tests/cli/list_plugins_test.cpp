@@ -1,6 +1,10 @@
 // Tests 2 and 3: `capstate list` (JSON and text, -s/-d selection, bad selectors) and
-// `capstate plugins --json` (the three bundled plugins from the build tree).
+// `capstate plugins` (the three bundled plugins from the build tree; exit 1 when one is refused).
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include <filesystem>
 
 #include <nlohmann/json.hpp>
 
@@ -10,6 +14,10 @@ namespace capstate::clitest {
 namespace {
 
 using nlohmann::json;
+using ::testing::EndsWith;
+using ::testing::HasSubstr;
+using ::testing::Not;
+namespace fs = std::filesystem;
 
 struct ListedDevice {
   const char* address;
@@ -162,6 +170,7 @@ struct ExpectedPlugin {
   unsigned id;
   unsigned phase;
   bool needs_bar_access;
+  const char* version;
 };
 
 TEST(PluginsCli, JsonListsTheThreeBuildTreePlugins) {
@@ -169,9 +178,9 @@ TEST(PluginsCli, JsonListsTheThreeBuildTreePlugins) {
   const RunResult r = run_capstate(tmp, {"--json", "plugins"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const json plugins = json::parse(r.out);
-  const ExpectedPlugin expected[] = {{"ltr", "extended", 0x18, 100, false},
-                                     {"msix", "standard", 0x11, 300, true},
-                                     {"pcie", "standard", 0x10, 200, false}};
+  const ExpectedPlugin expected[] = {{"ltr", "extended", 0x18, 100, false, "1.0.0"},
+                                     {"msix", "standard", 0x11, 300, true, "1.1.0"},
+                                     {"pcie", "standard", 0x10, 200, false, "1.0.0"}};
   ASSERT_EQ(plugins.size(), std::size(expected)) << r.out;
   const std::string dir = std::string(CAPSTATE_BINARY_DIR) + "/lib/capstate/plugins/";
   for (const ExpectedPlugin& e : expected) {
@@ -188,7 +197,7 @@ TEST(PluginsCli, JsonListsTheThreeBuildTreePlugins) {
     EXPECT_EQ(p->at("current_schema"), 2);
     EXPECT_EQ(p->at("restore_phase"), e.phase);
     EXPECT_EQ(p->at("needs_bar_access"), e.needs_bar_access);
-    EXPECT_EQ(p->at("version"), "1.0.0");
+    EXPECT_EQ(p->at("version"), e.version);
     ASSERT_EQ(p->at("capabilities").size(), 1U);
     EXPECT_EQ(p->at("capabilities")[0].at("kind"), e.kind);
     EXPECT_EQ(p->at("capabilities")[0].at("id"), e.id);
@@ -202,7 +211,7 @@ TEST(PluginsCli, TextFormNamesSchemaWindowAndPhase) {
   EXPECT_NE(r.out.find("ltr        1.0.0    loaded   extended 0x0018; schema 1..2; phase 100\n"),
             std::string::npos)
       << r.out;
-  EXPECT_NE(r.out.find("msix       1.0.0    loaded   standard 0x11; schema 1..2; phase 300; "
+  EXPECT_NE(r.out.find("msix       1.1.0    loaded   standard 0x11; schema 1..2; phase 300; "
                        "needs BAR access\n"),
             std::string::npos)
       << r.out;
@@ -217,6 +226,126 @@ TEST(PluginsCli, ExtraPluginDirThatIsEmptyChangesNothing) {
                                    {.env = {"CAPSTATE_PLUGIN_PATH=" + tmp.path().string()}});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(json::parse(r.out).size(), 3U) << r.out;
+}
+
+// A fresh directory `name` in `tmp` (mode 0755) holding copies of the .so files of `from` (mode
+// 0755): trusted by the registry whatever the umask.
+std::string copy_plugins(const TempDir& tmp, const fs::path& from, const std::string& name) {
+  const fs::path dir = tmp.path() / name;
+  fs::create_directories(dir);
+  ::chmod(dir.c_str(), 0755);
+  for (const fs::directory_entry& e : fs::directory_iterator(from)) {
+    if (e.path().extension() == ".so") {
+      fs::copy_file(e.path(), dir / e.path().filename());
+      ::chmod((dir / e.path().filename()).c_str(), 0755);
+    }
+  }
+  return dir.string();
+}
+
+// A trusted directory in `tmp` with one file `junk.so` that is not a shared library.
+std::string junk_plugin_dir(const TempDir& tmp) {
+  const fs::path dir = tmp.path() / "junk";
+  write_text(dir / "junk.so", "not a shared library\n");
+  ::chmod(dir.c_str(), 0755);
+  ::chmod((dir / "junk.so").c_str(), 0644);
+  return dir.string();
+}
+
+TEST(PluginsCli, RefusedPluginFailsButTheWholeListIsPrinted) {
+  TempDir tmp;
+  const std::string dir = junk_plugin_dir(tmp);
+  const RunResult r = run_capstate(tmp, {"plugins", "--plugin-dir", dir});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.out, HasSubstr("?          -        refused \n           file: " + dir +
+                               "/junk.so\n           reason: "));
+  EXPECT_THAT(r.out, HasSubstr("    loaded   extended 0x0018; "));
+  EXPECT_THAT(r.out, HasSubstr("    loaded   standard 0x11; "));
+  EXPECT_THAT(r.out, HasSubstr("    loaded   standard 0x10; "));
+  EXPECT_THAT(r.err, EndsWith("\ncapstate plugins: 1 plugin refused (see 'reason' above)\n"));
+}
+
+TEST(PluginsCli, RefusedPluginFailsTheJsonListToo) {
+  TempDir tmp;
+  const std::string dir = junk_plugin_dir(tmp);
+  const RunResult r = run_capstate(tmp, {"--json", "plugins", "--plugin-dir", dir});
+  EXPECT_EQ(r.exit_code, 1);
+  const json plugins = json::parse(r.out);  // the list, not an error object
+  ASSERT_TRUE(plugins.is_array()) << r.out;
+  ASSERT_EQ(plugins.size(), 4U) << r.out;
+  EXPECT_EQ(plugins[0].at("file"), dir + "/junk.so");
+  EXPECT_EQ(plugins[0].at("status"), "refused");
+  EXPECT_NE(plugins[0].at("reason"), "");
+  for (std::size_t i = 1; i < plugins.size(); ++i) {
+    EXPECT_EQ(plugins[i].at("status"), "loaded") << plugins[i];
+  }
+  EXPECT_THAT(r.err, EndsWith("capstate plugins: 1 plugin refused (see 'reason' above)\n"));
+}
+
+TEST(PluginsCli, RefusalsAreCounted) {
+  TempDir tmp;
+  const std::string dir = junk_plugin_dir(tmp);
+  write_text(fs::path(dir) / "other.so", "not one either\n");
+  ::chmod((fs::path(dir) / "other.so").c_str(), 0644);
+  const RunResult r = run_capstate(tmp, {"plugins", "--plugin-dir", dir});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.err, EndsWith("capstate plugins: 2 plugins refused (see 'reason' above)\n"));
+}
+
+TEST(PluginsCli, ShadowedAndDisabledPluginsAreNoFailure) {
+  TempDir tmp;
+  const std::string dir =
+      copy_plugins(tmp, fs::path(CAPSTATE_BINARY_DIR) / "lib/capstate/plugins", "copies");
+  const std::string policy = tmp.file("policy.toml");
+  write_text(policy, "disabled_plugins = [\"msix\"]\n");
+  const RunResult r = run_capstate(tmp, {"--json", "--config-root", tmp.path().string(), "--config",
+                                         policy, "plugins", "--plugin-dir", dir});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("\"shadowed\""));
+  EXPECT_THAT(r.out, HasSubstr("\"disabled\""));
+  EXPECT_THAT(r.out, Not(HasSubstr("\"refused\"")));
+  EXPECT_THAT(r.err, Not(HasSubstr("refused")));
+}
+
+// Two plugins claiming one capability: the loser is refused, and its reason names the real
+// policy key, [plugin_winner]; that key, put in a policy file, hands the capability over.
+TEST(PluginsCli, RivalClaimNamesThePluginWinnerTableThatSettlesIt) {
+  TempDir tmp;
+  const std::string dir =
+      copy_plugins(tmp, fs::path(CAPSTATE_BINARY_DIR) / "test-plugins/claim", "claim");
+  const std::vector<std::string> isolated{"--config-root", tmp.path().string()};
+  std::vector<std::string> args = isolated;
+  args.insert(args.end(), {"plugins", "--plugin-dir", dir});
+  RunResult r = run_capstate(tmp, args);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.out, HasSubstr("beta       1.2.3    refused \n           file: " + dir +
+                               "/beta.so\n           reason: capability standard:0x09 is "
+                               "already claimed by plugin 'alpha' (" +
+                               dir +
+                               "/alpha.so) — choose one in policy: [plugin_winner] "
+                               "\"standard:0x09\" = \"beta\" (this plugin) or \"alpha\"\n"));
+  EXPECT_THAT(r.out, Not(HasSubstr("winners[")));
+  EXPECT_THAT(r.err, EndsWith("capstate plugins: 1 plugin refused (see 'reason' above)\n"));
+
+  const std::string policy = tmp.file("policy.toml");
+  write_text(policy, "[plugin_winner]\n\"standard:0x09\" = \"beta\"\n");
+  args = isolated;
+  args.insert(args.end(), {"--config", policy, "--json", "plugins", "--plugin-dir", dir});
+  r = run_capstate(tmp, args);
+  EXPECT_EQ(r.exit_code, 1);
+  const json plugins = json::parse(r.out);
+  bool saw_alpha = false;
+  for (const json& p : plugins) {
+    if (p.at("name") == "alpha") {
+      saw_alpha = true;
+      EXPECT_EQ(p.at("status"), "refused");
+      EXPECT_EQ(p.at("reason"), "capability standard:0x09 is given to plugin 'beta' (" + dir +
+                                    "/beta.so) by policy [plugin_winner] \"standard:0x09\"");
+    } else if (p.at("name") == "beta") {
+      EXPECT_EQ(p.at("status"), "loaded") << p;
+    }
+  }
+  EXPECT_TRUE(saw_alpha) << r.out;
 }
 
 }  // namespace

@@ -138,5 +138,60 @@ TEST(Usage, SaveWithSelectionMatchingNothingFails) {
       << r.err;
 }
 
+// An explicit --plugin-dir must exist: a typo would otherwise silently leave the plugin out.
+TEST(Usage, MissingPluginDirIsAUsageErrorBeforeAnythingElse) {
+  TempDir tmp;
+  const std::string missing = tmp.file("no-such-dir");
+  const std::string out = tmp.file("s.cst");
+  // Before the policy is read (the --config file does not exist either) and before the save.
+  const RunResult r =
+      run_capstate(tmp, {"--plugin-dir", missing, "--config", tmp.file("missing.toml"), "save",
+                         "--dump", data_file("qemu-q35-guest.xxxx.txt"), "-o", out});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.out, "");
+  EXPECT_EQ(r.err, "capstate: error: --plugin-dir '" + missing +
+                       "' does not exist; give an existing directory that holds plugin .so files, "
+                       "or leave the option out\n");
+  EXPECT_FALSE(std::filesystem::exists(out));
+}
+
+TEST(Usage, PluginDirAfterTheVerbAndAmongGoodOnesIsCheckedToo) {
+  TempDir tmp;
+  const std::string missing = tmp.file("gone");
+  const RunResult r =
+      run_capstate(tmp, {"plugins", "--plugin-dir", tmp.path().string(), "--plugin-dir", missing});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.out, "");
+  EXPECT_NE(r.err.find("--plugin-dir '" + missing + "' does not exist"), std::string::npos)
+      << r.err;
+}
+
+TEST(Usage, PluginDirThatIsAFileIsAUsageErrorNamingItsDirectory) {
+  TempDir tmp;
+  const std::string file = tmp.file("pm.so");
+  write_text(file, "a file, not a directory\n");
+  const RunResult r = run_capstate(tmp, {"plugins", "--plugin-dir", file});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.out, "");
+  EXPECT_EQ(r.err, "capstate: error: --plugin-dir '" + file +
+                       "' is not a directory; give the directory that holds the plugin .so files "
+                       "(for a plugin file: --plugin-dir '" +
+                       tmp.path().string() + "')\n");
+}
+
+// Only the command-line option is strict; the environment and policy may name directories that
+// do not exist (yet), as before.
+TEST(Usage, MissingDirectoriesFromTheEnvironmentOrPolicyAreSkipped) {
+  TempDir tmp;
+  const std::string policy = tmp.file("policy.toml");
+  write_text(policy, "plugin_dirs = [\"" + tmp.file("policy-gone") + "\"]\n");
+  const RunResult r = run_capstate(
+      tmp, {"--config-root", tmp.path().string(), "--config", policy, "plugins"},
+      {.env = {"CAPSTATE_PLUGIN_PATH=" + tmp.file("env-gone") + ":" + tmp.file("env-gone-2")}});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("    loaded   standard 0x10; "), std::string::npos) << r.out;
+  EXPECT_EQ(r.err, "");
+}
+
 }  // namespace
 }  // namespace capstate::clitest

@@ -91,6 +91,20 @@ TEST(JsonError, BadSlotIsAUsageErrorWithTheTextModeExitCode) {
               HasSubstr("invalid slot \"zz:00.0\": bus \"zz\" is not a hexadecimal number"));
 }
 
+TEST(JsonError, MissingPluginDirIsAUsageErrorNamingOptionAndValue) {
+  TempDir tmp;
+  const std::string missing = tmp.file("plugins-typo");
+  const nlohmann::json e = json_failure(tmp, {"--plugin-dir", missing, "list", "--dump", q35()}, 2);
+  EXPECT_EQ(e, (nlohmann::json{{"message", "--plugin-dir '" + missing +
+                                               "' does not exist; give an existing directory "
+                                               "that holds plugin .so files, or leave the option "
+                                               "out"},
+                               {"kind", "usage"},
+                               {"exit_code", 2},
+                               {"option", "--plugin-dir"},
+                               {"value", missing}}));
+}
+
 TEST(JsonError, PolicyErrorIsKindPolicy) {
   TempDir tmp;
   const std::string policy = tmp.file("bad.toml");

@@ -197,10 +197,11 @@ TEST(Unpack, Errors) {
               ::testing::ThrowsMessage<PayloadError>(HasSubstr("ends inside field 'a_high'")));
   std::vector<std::uint8_t> long_payload = pack_fields(kAll, demo_values());
   long_payload.push_back(0xaa);
-  EXPECT_THAT(unpack(kAll, long_payload),
-              ::testing::ThrowsMessage<PayloadError>(HasSubstr(
-                  "payload has 1 unexpected bytes after the 11 bytes of fields, and the layout "
-                  "declares no extra data")));
+  EXPECT_THAT(
+      unpack(kAll, long_payload),
+      ::testing::ThrowsMessage<PayloadError>(HasSubstr(
+          "payload has 1 unexpected bytes after the 11 bytes of fields and arrays, and the layout "
+          "declares no extra data")));
 }
 
 TEST(Unpack, ExtraBytesAreReturned) {

@@ -1,4 +1,5 @@
-// validate_layout: each problem it reports, and silence for a sound layout.
+// The one layout validator (metadata_problem, run when a plugin loads): each problem it reports,
+// silence for sound layouts, variants proven exclusive, arrays, equality and header conditions.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -6,21 +7,35 @@
 #include <string>
 #include <vector>
 
-#include "engine/field_codec.hpp"
+#include "registry/metadata_check.hpp"
 
 namespace capstate::core {
 namespace {
 
-using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 
-std::vector<std::string> check(std::vector<Field> fields, std::uint16_t schema = 1) {
-  const Layout layout{.schema_version = schema, .fields = fields};
-  return validate_layout("demo", layout);
+constexpr std::array<CapabilityId, 1> kHandles{{{CapKind::standard, 0x05}}};
+
+// The problem metadata_problem reports for a one-schema plugin with these fields and arrays.
+std::string check(std::vector<Field> fields, std::vector<Array> arrays = {},
+                  std::uint16_t schema = 1) {
+  const Layout layout{.schema_version = schema, .fields = fields, .arrays = arrays};
+  const PluginInfo info{.name = "demo",
+                        .version = "1",
+                        .summary = "",
+                        .handles = kHandles,
+                        .current_schema = schema,
+                        .oldest_schema = schema};
+  return metadata_problem(info, std::span<const Layout>(&layout, 1));
 }
 
-TEST(ValidateLayout, SoundLayoutHasNoProblems) {
+constexpr Condition bit7_set{.test = capstate::Test::any_bit_set, .offset = 0x02, .mask = 0x0080};
+constexpr Condition bit7_clear{
+    .test = capstate::Test::equals, .offset = 0x02, .mask = 0x0080, .operand = 0};
+constexpr Condition bit8_set{.test = capstate::Test::any_bit_set, .offset = 0x02, .mask = 0x0100};
+
+TEST(Validator, SoundLayoutHasNoProblems) {
   // Two slices of one register with disjoint writable bits are fine.
   EXPECT_THAT(check({{.name = "ctl", .offset = 0x10, .writable = 0xfffc},
                      {.name = "ctl.aspm", .offset = 0x10, .writable = 0x0003},
@@ -28,71 +43,146 @@ TEST(ValidateLayout, SoundLayoutHasNoProblems) {
               IsEmpty());
 }
 
-TEST(ValidateLayout, ReportsEachProblem) {
-  EXPECT_THAT(check({{.name = "a"}}, 0),
-              ElementsAre(HasSubstr("plugin 'demo' schema 0: schema version 0 is reserved")));
+TEST(Validator, ReportsEachFieldProblem) {
   EXPECT_THAT(check({{.name = "a", .width = static_cast<Width>(3)}}),
-              ElementsAre(HasSubstr("field 'a': width 3 is not 1, 2 or 4 bytes")));
-  EXPECT_THAT(check({{.name = "a", .offset = 0x11}}),
-              ElementsAre(HasSubstr("field 'a': offset 0x11 is not aligned to its 16-bit width")));
-  EXPECT_THAT(check({{.name = "a", .offset = 0xffe, .width = Width::dword}}),
-              ElementsAre(HasSubstr("not aligned"), HasSubstr("beyond the 4096-byte")));
-  EXPECT_THAT(
-      check({{.name = "a", .writable = 0x10000}}),
-      ElementsAre(HasSubstr("field 'a': writable mask 0x10000 has bits beyond the 16-bit")));
-  EXPECT_THAT(check({{.name = "a", .width = Width::byte, .w1c = 0x100}}),
-              ElementsAre(HasSubstr("w1c mask 0x100 has bits beyond the 8-bit")));
-  EXPECT_THAT(check({{.name = "a", .verify = 0x1ffff}}),
-              ElementsAre(HasSubstr("verify mask 0x1ffff")));
+              HasSubstr("field 0 'a': width 3 is not 1, 2 or 4"));
+  EXPECT_THAT(check({{.name = "a", .offset = 0x11}}), HasSubstr("offset 0x11 is not aligned"));
+  EXPECT_THAT(check({{.name = "a", .writable = 0x10000}}),
+              HasSubstr("writable mask 0x10000 has bits outside its 16-bit width"));
+  EXPECT_THAT(check({{.name = "a", .must_match = 0x10000}}), HasSubstr("must_match mask 0x10000"));
+  EXPECT_THAT(check({{.name = "a", .writable = 0x1, .must_match = 0x3}}),
+              HasSubstr("identity bits are read-only"));
   EXPECT_THAT(check({{.name = "a"}, {.name = "a", .offset = 2}}),
-              ElementsAre(HasSubstr("field 'a': duplicate field name")));
-  EXPECT_THAT(check({{.name = "Bad name"}}), ElementsAre(HasSubstr("name must start with a-z")));
+              HasSubstr("two fields named 'a'"));
+  EXPECT_THAT(check({{.name = "Bad name"}}), HasSubstr("the name must start with a-z"));
   EXPECT_THAT(check({{.name = "a", .writable = 0x00ff}, {.name = "b", .writable = 0x0180}}),
-              ElementsAre(HasSubstr("field 'b': overlaps field 'a' and both make the same bits")));
-  // Overlap across widths: byte 0x11 of the dword at 0x10 is bits 15:8.
-  EXPECT_THAT(check({{.name = "a", .offset = 0x10, .width = Width::dword, .writable = 0x0100},
-                     {.name = "b", .offset = 0x11, .width = Width::byte, .writable = 0x01}}),
-              ElementsAre(HasSubstr("overlaps field 'a'")));
-  EXPECT_THAT(check({{.name = "a", .offset = 0x10, .width = Width::dword, .writable = 0x0100},
-                     {.name = "b", .offset = 0x12, .width = Width::byte, .writable = 0x01}}),
-              IsEmpty());
+              HasSubstr("field 1 'b' (bytes 0x0..0x1, writable 0x180) overlaps field 'a'"));
 }
 
-TEST(ValidateLayout, TooManyFields) {
-  std::vector<std::string> names;
-  std::vector<Field> fields;
-  for (int i = 0; i < 33; ++i) {
-    names.push_back("f" + std::to_string(i));
-  }
-  for (int i = 0; i < 33; ++i) {
-    fields.push_back({.name = names[i], .offset = static_cast<std::uint16_t>(2 * i)});
-  }
-  EXPECT_THAT(check(fields), ElementsAre(HasSubstr("33 fields; a layout has at most 32")));
-}
-
-TEST(ValidateLayout, ConditionProblems) {
+TEST(Validator, ConditionProblems) {
   const Condition later{
       .test = capstate::Test::any_bit_set, .source = ValueSource::saved_field, .field = "b"};
-  const Condition unknown{
-      .test = capstate::Test::any_bit_set, .source = ValueSource::saved_field, .field = "zz"};
-  const Condition self{
-      .test = capstate::Test::any_bit_set, .source = ValueSource::saved_field, .field = "a"};
   EXPECT_THAT(check({{.name = "a", .presence = {.all_of = {later}}}, {.name = "b", .offset = 2}}),
-              ElementsAre(HasSubstr("field 'a': presence names field 'b', which is not earlier")));
-  EXPECT_THAT(check({{.name = "a", .presence = {.all_of = {unknown}}}}),
-              ElementsAre(HasSubstr("presence names field 'zz', which does not exist")));
-  EXPECT_THAT(check({{.name = "a", .presence = {.all_of = {self}}}}),
-              ElementsAre(HasSubstr("names field 'a', which is not earlier")));
-  const Condition bad_reg{
-      .test = capstate::Test::any_bit_set, .offset = 0x03, .width = Width::word, .mask = 0x10000};
-  EXPECT_THAT(check({{.name = "a", .presence = {.all_of = {bad_reg}}}}),
-              ElementsAre(HasSubstr("presence register: offset 0x3 is not aligned"),
-                          HasSubstr("presence register: condition mask 0x10000")));
+              HasSubstr("presence refers to 'b', which is not an earlier field"));
+  const Condition header_beyond{.test = capstate::Test::equals,
+                                .source = ValueSource::header_register,
+                                .offset = 0x40,
+                                .width = Width::dword};
+  EXPECT_THAT(
+      check({{.name = "a", .presence = {.all_of = {header_beyond}}}}),
+      HasSubstr("presence reads header register 0x40 of 4 bytes, misaligned or beyond 0x40"));
   const Condition shift{.test = capstate::Test::value_at_least,
                         .source = ValueSource::capability_version,
                         .shift = 32};
   EXPECT_THAT(check({{.name = "a", .presence = {.all_of = {shift}}}}),
-              ElementsAre(HasSubstr("presence shift 32 is 32 or more")));
+              HasSubstr("presence shift 32 is 32 or more"));
+}
+
+// MSI's 32- and 64-bit forms: the data register sits at 0x08 or 0x0c, the upper address at 0x08.
+TEST(Validator, VariantsMayShareBytesWhenTheirPresencesAreExclusive) {
+  EXPECT_THAT(check({{.name = "address_hi",
+                      .offset = 0x08,
+                      .width = Width::dword,
+                      .writable = ~0U,
+                      .presence = {.all_of = {bit7_set}}},
+                     {.name = "data32",
+                      .offset = 0x08,
+                      .writable = 0xffff,
+                      .presence = {.all_of = {bit7_clear}}}}),
+              IsEmpty());
+  // Set membership against a set that shares no value is exclusive too.
+  const Condition in01{.test = capstate::Test::value_in_set,
+                       .offset = 0x02,
+                       .mask = 0x0180,
+                       .shift = 7,
+                       .operand = value_set(0, 1)};
+  const Condition in23{.test = capstate::Test::value_in_set,
+                       .offset = 0x02,
+                       .mask = 0x0180,
+                       .shift = 7,
+                       .operand = value_set(2, 3)};
+  EXPECT_THAT(
+      check({{.name = "a", .offset = 0x08, .writable = 0xffff, .presence = {.all_of = {in01}}},
+             {.name = "b", .offset = 0x08, .writable = 0xffff, .presence = {.all_of = {in23}}}}),
+      IsEmpty());
+}
+
+TEST(Validator, VariantsThatCanBothBePresentAreRefused) {
+  // Different bits: a device may have both.
+  EXPECT_THAT(
+      check(
+          {{.name = "a", .offset = 0x08, .writable = 0xffff, .presence = {.all_of = {bit7_set}}},
+           {.name = "b", .offset = 0x08, .writable = 0xffff, .presence = {.all_of = {bit8_set}}}}),
+      HasSubstr("or make their presence conditions exclusive"));
+  // Overlapping sets.
+  const Condition in01{.test = capstate::Test::value_in_set,
+                       .offset = 0x02,
+                       .mask = 0x3,
+                       .operand = value_set(0, 1)};
+  const Condition at_least1{
+      .test = capstate::Test::value_at_least, .offset = 0x02, .mask = 0x3, .operand = 1};
+  EXPECT_THAT(
+      check(
+          {{.name = "a", .offset = 0x08, .writable = 0xffff, .presence = {.all_of = {in01}}},
+           {.name = "b", .offset = 0x08, .writable = 0xffff, .presence = {.all_of = {at_least1}}}}),
+      HasSubstr("overlaps field 'a'"));
+}
+
+constexpr std::array<Field, 2> kElement{{
+    {.name = "lo", .offset = 0, .width = Width::dword, .writable = ~0U},
+    {.name = "ctl", .offset = 4, .width = Width::dword, .writable = 0x1},
+}};
+
+Array table() {
+  return {.name = "entry",
+          .saved_name = "entries_saved",
+          .count_name = "entries",
+          .count = {.field = "size", .mask = 0x7ff, .plus = 1, .max = 2048},
+          .place = {.space = Space::bar, .locator = "where"},
+          .stride = 8,
+          .fields = kElement};
+}
+
+TEST(Validator, SoundArrays) {
+  EXPECT_THAT(
+      check({{.name = "size"}, {.name = "where", .offset = 4, .width = Width::dword}}, {table()}),
+      IsEmpty());
+  Array in_config = table();
+  in_config.place = {.space = Space::config, .offset = 0x10};
+  in_config.count = {.constant = 4, .max = 4};
+  EXPECT_THAT(check({{.name = "size"}}, {in_config}), IsEmpty());
+}
+
+TEST(Validator, ArrayProblems) {
+  const std::vector<Field> fields{{.name = "size"},
+                                  {.name = "where", .offset = 4, .width = Width::dword}};
+  Array a = table();
+  a.count.field = "nope";
+  EXPECT_THAT(check(fields, {a}), HasSubstr("array 'entry': count field 'nope' is not a field"));
+  a = table();
+  a.count.max = 70000;
+  EXPECT_THAT(check(fields, {a}), HasSubstr("count max 70000 must be 1 to 65535"));
+  a = table();
+  a.place.locator = "gone";
+  EXPECT_THAT(check(fields, {a}), HasSubstr("BAR locator 'gone' is not a field"));
+  a = table();
+  a.stride = 6;
+  EXPECT_THAT(check(fields, {a}), HasSubstr("stride 6 in BAR memory must be a multiple of 4"));
+  a.place = {.space = Space::config, .offset = 0x10};
+  a.count = {.constant = 4, .max = 4};
+  EXPECT_THAT(check(fields, {a}), HasSubstr("ends beyond the element's stride of 6 bytes"));
+  a = table();
+  a.saved_name = "size";
+  EXPECT_THAT(check(fields, {a}), HasSubstr("name 'size' is also a field of the layout"));
+  a = table();
+  a.place = {.space = Space::config, .offset = 0x100};
+  EXPECT_THAT(check(fields, {a}), HasSubstr("reach beyond configuration space"));
+  static constexpr std::array<Field, 1> kWordElement{
+      {{.name = "w", .offset = 0, .width = Width::word, .writable = 0xffff}}};
+  a = table();
+  a.fields = kWordElement;
+  EXPECT_THAT(check(fields, {a}), HasSubstr("BAR memory is accessed in 32-bit words only"));
+  EXPECT_THAT(check(fields, {table(), table()}), HasSubstr("two arrays named 'entry'"));
 }
 
 }  // namespace

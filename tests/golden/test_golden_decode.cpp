@@ -42,7 +42,10 @@ TEST(GoldenDecode, FingerprintsEqualTheCurrentLayouts) {
         const Plugin& plugin = *registry.find(record.plugin)->plugin;
         const Layout* layout = core::find_layout(plugin, record.schema_version);
         ASSERT_NE(layout, nullptr) << name << " " << record.plugin;
-        EXPECT_EQ(record.fingerprint, core::layout_fingerprint(record.plugin, *layout))
+        // The layout's own fingerprint, or the one it declares it had before it was re-expressed
+        // as data with the same bytes (msix schema 2: the vector table became an array).
+        EXPECT_TRUE(core::fingerprint_matches(
+            record.fingerprint, core::layout_fingerprint(record.plugin, *layout), *layout))
             << name << ": plugin '" << record.plugin << "' schema " << record.schema_version
             << " changed its layout without a version bump";
       }

@@ -27,7 +27,8 @@ TEST(HostilePluginLoad, OverlappingFieldsAreRefusedNamingPluginAndFields) {
   EXPECT_EQ(e->reason,
             "metadata malformed: plugin 'overlap' schema 1 field 1 'ctrl' (bytes 0x1..0x1, "
             "writable 0x1) overlaps field 'header' (bytes 0x0..0x1, writable 0x300) and both "
-            "restore the same bits; give each writable bit to one field only");
+            "restore the same bits; give each writable bit to one field only, or make their "
+            "presence conditions exclusive (variants)");
   EXPECT_EQ(registry.find("overlap"), nullptr);
 }
 

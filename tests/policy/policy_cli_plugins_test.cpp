@@ -39,10 +39,11 @@ class PolicyPlugins : public ::testing::Test {
     return dir.string();
   }
 
-  // name -> {status, file, reason} from `plugins --json`.
-  std::map<std::string, nlohmann::json> plugins(const std::string& policy_text) {
+  // name -> {status, file, reason} from `plugins --json`, which exits `exit_code` (1 when a
+  // plugin is refused).
+  std::map<std::string, nlohmann::json> plugins(const std::string& policy_text, int exit_code = 0) {
     const RunResult r = run({"--json", "plugins"}, policy_text);
-    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(r.exit_code, exit_code) << r.err;
     std::map<std::string, nlohmann::json> out;
     for (const nlohmann::json& e : nlohmann::json::parse(r.out)) {
       if (!out.count(e.at("name"))) {
@@ -85,9 +86,9 @@ TEST_F(PolicyPlugins, UntrustedDirRefusedUnlessAllowed) {
   const std::string dir = copy_plugins(shipped_, "writable", 0777);
   const std::string file = dir + "/pcie.so";
   // A refused file's metadata is never read, so it is found by file name.
-  auto entry_for = [&](const std::string& policy_text) {
+  auto entry_for = [&](const std::string& policy_text, int exit_code) {
     const RunResult r = run({"--json", "plugins"}, policy_text);
-    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(r.exit_code, exit_code) << r.err;
     for (const nlohmann::json& e : nlohmann::json::parse(r.out)) {
       if (e.at("file") == file) {
         return e;
@@ -95,11 +96,11 @@ TEST_F(PolicyPlugins, UntrustedDirRefusedUnlessAllowed) {
     }
     return nlohmann::json{{"status", "(not listed)"}, {"reason", ""}};
   };
-  const nlohmann::json refused = entry_for("plugin_dirs = [\"" + dir + "\"]\n");
+  const nlohmann::json refused = entry_for("plugin_dirs = [\"" + dir + "\"]\n", 1);
   EXPECT_EQ(refused.at("status"), "refused");
   EXPECT_THAT(refused.at("reason").get<std::string>(), HasSubstr("writable"));
   const nlohmann::json allowed =
-      entry_for("plugin_dirs = [\"" + dir + "\"]\nallow_untrusted_plugin_dirs = true\n");
+      entry_for("plugin_dirs = [\"" + dir + "\"]\nallow_untrusted_plugin_dirs = true\n", 0);
   EXPECT_EQ(allowed.at("status"), "loaded");
   EXPECT_EQ(allowed.at("name"), "pcie");
 }
@@ -108,10 +109,10 @@ TEST_F(PolicyPlugins, WinnerChoosesBetweenRivals) {
   const std::string dir =
       copy_plugins(fs::path(CAPSTATE_BINARY_DIR) / "test-plugins/claim", "claim", 0755);
   const std::string dirs = "plugin_dirs = [\"" + dir + "\"]\n";
-  auto first = plugins(dirs);
+  auto first = plugins(dirs, 1);
   EXPECT_EQ(first.at("alpha").at("status"), "loaded");
   EXPECT_EQ(first.at("beta").at("status"), "refused");
-  auto chosen = plugins(dirs + "[plugin_winner]\n\"standard:0x09\" = \"beta\"\n");
+  auto chosen = plugins(dirs + "[plugin_winner]\n\"standard:0x09\" = \"beta\"\n", 1);
   EXPECT_EQ(chosen.at("beta").at("status"), "loaded");
   EXPECT_EQ(chosen.at("alpha").at("status"), "refused");
   EXPECT_THAT(chosen.at("alpha").at("reason").get<std::string>(),

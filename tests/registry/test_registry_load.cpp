@@ -98,7 +98,7 @@ TEST(RegistryLoad, WrongAbiStampIsRefusedShowingBothValues) {
   const PluginEntry& e = entry_named(reg, "badabi.so");
   EXPECT_EQ(e.status, PluginStatus::refused);
   EXPECT_EQ(e.reason,
-            "ABI stamp mismatch: sdk_abi_version plugin 999, host 1 — rebuild the plugin against "
+            "ABI stamp mismatch: sdk_abi_version plugin 999, host 2 — rebuild the plugin against "
             "this capstate SDK");
   EXPECT_EQ(e.plugin, nullptr);
   EXPECT_EQ(e.name, "");  // never asked
@@ -275,7 +275,8 @@ TEST(RegistryLoad, DuplicateClaimRefusesTheLaterPlugin) {
   EXPECT_EQ(beta.status, PluginStatus::refused);
   EXPECT_EQ(beta.reason, "capability standard:0x09 is already claimed by plugin 'alpha' (" +
                              (s.dir.path() / "alpha.so").string() +
-                             ") — name the winner in policy winners[\"standard:0x09\"] to choose");
+                             ") — choose one in policy: [plugin_winner] \"standard:0x09\" = "
+                             "\"beta\" (this plugin) or \"alpha\"");
   EXPECT_EQ(reg.handler({CapKind::standard, 0x09})->name, "alpha");
   EXPECT_EQ(reg.handler({CapKind::extended, 0x000b}), nullptr);
 }
@@ -290,7 +291,7 @@ TEST(RegistryLoad, PolicyWinnerTakesTheContestedCapability) {
   EXPECT_EQ(alpha.status, PluginStatus::refused);
   EXPECT_EQ(alpha.reason, "capability standard:0x09 is given to plugin 'beta' (" +
                               (s.dir.path() / "beta.so").string() +
-                              ") by policy winners[\"standard:0x09\"]");
+                              ") by policy [plugin_winner] \"standard:0x09\"");
   EXPECT_EQ(alpha.plugin, nullptr);
   EXPECT_EQ(entry_named(reg, "beta.so").status, PluginStatus::loaded);
   EXPECT_EQ(reg.handler({CapKind::standard, 0x09})->name, "beta");

@@ -83,8 +83,8 @@ TEST(RegistryFromPlugins, FirstClaimWinsWithoutPolicy) {
   EXPECT_EQ(reg.entries()[0].status, PluginStatus::loaded);
   EXPECT_EQ(reg.entries()[1].status, PluginStatus::refused);
   EXPECT_EQ(reg.entries()[1].reason,
-            "capability standard:0x10 is already claimed by plugin 'a' ((in memory)) — name the "
-            "winner in policy winners[\"standard:0x10\"] to choose");
+            "capability standard:0x10 is already claimed by plugin 'a' ((in memory)) — choose one "
+            "in policy: [plugin_winner] \"standard:0x10\" = \"b\" (this plugin) or \"a\"");
   EXPECT_EQ(reg.handler(kExt18), nullptr);
 }
 

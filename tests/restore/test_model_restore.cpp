@@ -151,8 +151,9 @@ TEST(RestoreModel, RestoreThatChangesNothingReadsOnlyWhatItNeeds) {
   // 8-bit:  identity header type 0x0e; discovery header type 0x0e and pointer 0x34.
   // 16-bit: discovery status 0x06 and two standard entries (0x40, 0x80); pcie flags 0x42 and
   //         six control registers; msix message_control (no table saved).
-  // 32-bit: identity 0x00 and 0x08; discovery header 0x100; ltr latencies 0x104.
-  EXPECT_THAT(by_width(counts.reads), ElementsAre(1U + 2U, 3U + 7U + 1U, 2U + 1U + 1U));
+  // 32-bit: identity 0x00 and 0x08; discovery header 0x100; ltr latencies 0x104; msix
+  //         table_location (must match the saved one).
+  EXPECT_THAT(by_width(counts.reads), ElementsAre(1U + 2U, 3U + 7U + 1U, 2U + 1U + 1U + 1U));
   EXPECT_EQ(source.bar_counts(kPort).total_reads(), 0U);
   EXPECT_EQ(as_vector(source.bytes(kPort)), image.bytes);
 }

@@ -1,4 +1,4 @@
-// Tests of the msix plugin: layouts, the vector table through BAR memory, extra-byte codec.
+// Tests of the msix plugin: layouts, the vector table (an array) through BAR memory, its codec.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -47,9 +47,6 @@ FakeBarSpace bars(std::size_t bar1_size = 0x4000) {
 
 TEST(MsixLayouts, BothSchemasValidate) {
   MsixPlugin plugin;
-  for (const Layout& layout : plugin.layouts()) {
-    EXPECT_THAT(core::validate_layout("msix", layout), ::testing::IsEmpty());
-  }
   EXPECT_EQ(core::metadata_problem(plugin.info(), plugin.layouts()), "");
   EXPECT_TRUE(plugin.info().needs_bar_access);
   EXPECT_EQ(kSchema2Fields[0].writable, 0xc000U);  // Enable | Function Mask, not the table size
@@ -116,7 +113,7 @@ TEST(MsixSave, MissingBarOrTableBeyondBarMeansNotSaved) {
   EXPECT_EQ(core::save_record(plugin, kCap, cfg, &exact).payload.size(), 13U + 64U);
 }
 
-TEST(MsixExtra, DecodeNamesAndRoundTrip) {
+TEST(MsixTable, DecodeNamesAndRoundTrip) {
   MsixPlugin plugin;
   FakeConfigSpace cfg = device();
   FakeBarSpace b = bars();
@@ -135,45 +132,62 @@ TEST(MsixExtra, DecodeNamesAndRoundTrip) {
   EXPECT_EQ(core::assemble_record(plugin, kCap, 2, du.fields, du.extra), unsaved);
 }
 
-TEST(MsixExtra, MalformedBytes) {
+// The table is data: the engine decodes it, and malformed bytes are refused by the engine.
+TEST(MsixTable, MalformedBytesAreRefused) {
   MsixPlugin plugin;
-  auto decode = [&](std::vector<std::uint8_t> bytes) {
-    return [&plugin, bytes] { plugin.decode_extra(2, bytes); };
+  FakeConfigSpace cfg = device();
+  const Record good = core::save_record(plugin, kCap, cfg, nullptr);
+  auto decode = [&](std::vector<std::uint8_t> tail) {
+    Record r = good;
+    r.payload.resize(10);  // bitmap and the two fields
+    r.payload.insert(r.payload.end(), tail.begin(), tail.end());
+    return [&plugin, r] { core::decode_record(plugin, r); };
   };
-  using E = std::invalid_argument;
-  EXPECT_THAT(decode({0x01, 0x04}), ThrowsMessage<E>(HasSubstr("2 bytes, need at least 3")));
+  using E = core::PayloadError;
+  EXPECT_THAT(decode({0x01, 0x04}), ThrowsMessage<E>(HasSubstr("array 'vector'")));
   EXPECT_THAT(decode({0x02, 0x04, 0x00}), ThrowsMessage<E>(HasSubstr("table_saved is 2")));
-  EXPECT_THAT(decode({0x00, 0x00, 0x00}), ThrowsMessage<E>(HasSubstr("entries is 0")));
   EXPECT_THAT(decode({0x00, 0x01, 0x08}), ThrowsMessage<E>(HasSubstr("entries is 2049")));
   EXPECT_THAT(decode({0x00, 0x04, 0x00, 0x00}),
-              ThrowsMessage<E>(HasSubstr("4 bytes, expected 3 for table_saved=0 and entries=4")));
+              ThrowsMessage<E>(HasSubstr("1 unexpected bytes after the 13 bytes")));
   EXPECT_THAT(decode({0x01, 0x01, 0x00, 0x00}),
-              ThrowsMessage<E>(HasSubstr("4 bytes, expected 19 for table_saved=1")));
-  EXPECT_THAT([&] { plugin.decode_extra(1, std::vector<std::uint8_t>{0x00}); },
-              ThrowsMessage<E>(HasSubstr("schema 1 has no extra bytes")));
+              ThrowsMessage<E>(HasSubstr("1 elements need 16 bytes")));
 }
 
-TEST(MsixExtra, EncodeErrors) {
+TEST(MsixTable, AssembleErrors) {
   MsixPlugin plugin;
-  using E = std::invalid_argument;
+  using E = core::PayloadError;
+  const std::vector<core::FieldValue> fields{{"message_control", 0x8003, true, Width::word},
+                                             {"table_location", 0x3001, true, Width::dword}};
   const std::vector<DecodedValue> no_entries{{"table_saved", 0, 8}};
-  EXPECT_THAT([&] { plugin.encode_extra(2, no_entries); },
+  EXPECT_THAT([&] { core::assemble_record(plugin, kCap, 2, fields, no_entries); },
               ThrowsMessage<E>(HasSubstr("value 'entries' is missing")));
   const std::vector<DecodedValue> missing_vector{{"table_saved", 1, 8}, {"entries", 1, 16}};
-  EXPECT_THAT([&] { plugin.encode_extra(2, missing_vector); },
+  EXPECT_THAT([&] { core::assemble_record(plugin, kCap, 2, fields, missing_vector); },
               ThrowsMessage<E>(HasSubstr("value 'vector[0].address_lo' is missing")));
   const std::vector<DecodedValue> unknown{
       {"table_saved", 0, 8}, {"entries", 1, 16}, {"vector[0].data", 5, 32}};
-  EXPECT_THAT([&] { plugin.encode_extra(2, unknown); },
-              ThrowsMessage<E>(HasSubstr("unknown value 'vector[0].data' (table_saved=0")));
+  EXPECT_THAT([&] { core::assemble_record(plugin, kCap, 2, fields, unknown); },
+              ThrowsMessage<E>(HasSubstr("value 'vector[0].data' is not an element")));
   const std::vector<DecodedValue> big{{"table_saved", 2, 8}, {"entries", 1, 16}};
-  EXPECT_THAT([&] { plugin.encode_extra(2, big); },
-              ThrowsMessage<E>(HasSubstr("value 2 of 'table_saved' is larger than 1")));
-  // Through the engine the plugin's exception names the plugin.
-  const std::vector<core::FieldValue> fields{{"message_control", 0x8003, true, Width::word},
-                                             {"table_location", 0x3001, true, Width::dword}};
-  EXPECT_THAT([&] { core::assemble_record(plugin, kCap, 2, fields, no_entries); },
-              ThrowsMessage<core::PluginFailure>(HasSubstr("plugin 'msix' failed while encoding")));
+  EXPECT_THAT([&] { core::assemble_record(plugin, kCap, 2, fields, big); },
+              ThrowsMessage<E>(HasSubstr("value 'table_saved' is 0x2, at most 0x1")));
+}
+
+// Changing how the table is encoded changes schema 2's fingerprint, so records written before
+// the change are refused instead of misread.
+TEST(MsixTable, EncodingChangeIsCaughtByTheFingerprint) {
+  const std::uint64_t shipped = core::layout_fingerprint("msix", kLayouts[1]);
+  std::array<Field, 4> wider = kEntryFields;
+  wider[3].verify = 0xffffffff;  // any change of an element field
+  std::array<Array, 1> arrays = kSchema2Arrays;
+  arrays[0].fields = wider;
+  Layout changed = kLayouts[1];
+  changed.arrays = arrays;
+  EXPECT_NE(core::layout_fingerprint("msix", changed), shipped);
+  arrays = kSchema2Arrays;
+  arrays[0].count.max = 4096;
+  changed.arrays = arrays;
+  EXPECT_NE(core::layout_fingerprint("msix", changed), shipped);
 }
 
 }  // namespace

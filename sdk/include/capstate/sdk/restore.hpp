@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <string_view>
 
 #include "capstate/sdk/access.hpp"
 #include "capstate/sdk/capability.hpp"
@@ -17,7 +18,9 @@ enum class Target : std::uint8_t {
   bar,     ///< BAR memory, offset within the BAR
 };
 
-/// One write a plugin's restore sequence asks for (beyond the layout's fields).
+/// One write a plugin's restore sequence asks for (beyond the layout's fields). It may change only
+/// bits that the layout's fields (or array element fields, in BAR memory) at that place declare
+/// writable or transient; the plan is refused otherwise, naming the plugin.
 struct WriteRequest {
   std::string name;                ///< register name shown in the plan (e.g. "vector[3].data")
   Target target = Target::config;  ///< configuration space or BAR memory
@@ -29,12 +32,21 @@ struct WriteRequest {
   bool always = false;             ///< write even when the device already holds `value`
 };
 
+/// The saved elements of one array of the current layout.
+struct SavedArray {
+  std::string_view name;                  ///< the array's name in the layout
+  bool saved = false;                     ///< whether the elements were saved (memory reachable)
+  std::uint32_t count = 0;                ///< how many elements the device had
+  std::span<const std::uint32_t> values;  ///< when saved: count x element fields, in order
+};
+
 /// The saved state handed to a plugin's restore sequence (already migrated to the current schema).
 struct RestoreContext {
-  const Capability& capability;         ///< the capability on the device being restored
-  std::span<const SavedField> fields;   ///< saved field values of the current layout
-  std::span<const std::uint8_t> extra;  ///< plugin-coded bytes saved after the fields
-  bool has_bar_access = false;          ///< whether the target device's BAR memory is reachable
+  const Capability& capability;             ///< the capability on the device being restored
+  std::span<const SavedField> fields;       ///< saved field values of the current layout
+  std::span<const std::uint8_t> extra;      ///< plugin-coded bytes saved after the arrays
+  bool has_bar_access = false;              ///< whether the target device's BAR memory is reachable
+  std::span<const SavedArray> arrays = {};  ///< saved arrays of the current layout, in order
 };
 
 /// Builds one capability's restore steps in order; nothing is written while a plan is built.
@@ -50,6 +62,11 @@ class RestoreSequence {
   virtual void write(const WriteRequest& request) = 0;
   /// Appends the layout's field writes (masked, only differing ones unless `force`).
   virtual void fields(bool force) = 0;
+  /// Appends the writes of every saved, reachable array element (masked by each element field's
+  /// writable bits; only differing ones unless `force`).
+  virtual void arrays(bool force) = 0;
+  /// Whether any saved, reachable array element differs from the device in its writable bits.
+  virtual bool arrays_differ() = 0;
 };
 
 }  // namespace capstate
