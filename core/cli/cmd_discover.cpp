@@ -1,4 +1,5 @@
-// capstate discover: the capabilities of each device, with names and the plugin that handles each.
+// capstate discover: the targets of each device (header, capabilities, regions), with names and
+// the plugin that takes each and what its claim matched.
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
@@ -8,20 +9,46 @@
 #include "discovery/capability_names.hpp"
 #include "discovery/discovery.hpp"
 #include "engine/save_engine.hpp"
+#include "engine/targets.hpp"
 
 namespace capstate::cli {
 namespace {
 
-std::string format_cap(const Capability& cap, const std::string& name, const std::string& plugin) {
-  std::string line =
-      cap.kind == CapKind::standard
-          ? fmt::format("  [{:03x}] standard 0x{:02x}     ", cap.offset, cap.id)
-          : fmt::format("  [{:03x}] extended 0x{:04x} v{}", cap.offset, cap.id, cap.version);
+std::string format_target(const core::TargetOwner& owner, const std::string& name) {
+  const Capability& cap = owner.target;
+  std::string line;
+  switch (cap.kind) {
+    case CapKind::standard:
+      line = fmt::format("  [{:03x}] standard 0x{:02x}     ", cap.offset, cap.id);
+      break;
+    case CapKind::extended:
+      line = fmt::format("  [{:03x}] extended 0x{:04x} v{}", cap.offset, cap.id, cap.version);
+      break;
+    case CapKind::header:
+      line = fmt::format("  [{:03x}] header             ", cap.offset);
+      break;
+    case CapKind::region:
+      line = fmt::format("  [{:03x}] region             ", cap.offset);
+      break;
+  }
   line += fmt::format("  {}", name);
-  if (!plugin.empty()) {
-    line += fmt::format("  (plugin {})", plugin);
+  if (owner.entry != nullptr) {
+    line += fmt::format("  (plugin {}{})", owner.entry->name,
+                        owner.match.empty() ? "" : "; matched " + owner.match);
   }
   return line + "\n";
+}
+
+nlohmann::json target_json(const core::TargetOwner& owner, const std::string& name) {
+  const Capability& cap = owner.target;
+  return {{"kind", std::string(to_string(cap.kind))},
+          {"id", cap.id},
+          {"offset", cap.offset},
+          {"version", cap.version},
+          {"name", name},
+          {"plugin",
+           owner.entry != nullptr ? nlohmann::json(owner.entry->name) : nlohmann::json(nullptr)},
+          {"match", owner.match}};
 }
 
 }  // namespace
@@ -43,26 +70,41 @@ Verb add_discover_verb(CLI::App& app, GlobalOptions& globals) {
               for (const std::string& w : found.warnings) {
                 spdlog::warn("{}", w);
               }
+              std::vector<std::string> warnings = found.warnings;
+              const std::vector<core::TargetOwner> owners =
+                  core::assign_targets(registry, *device.config, id, found.capabilities, &warnings);
+              for (std::size_t i = found.warnings.size(); i < warnings.size(); ++i) {
+                spdlog::warn("{}", warnings[i]);
+              }
               nlohmann::json caps = nlohmann::json::array();
+              nlohmann::json regions = nlohmann::json::array();
+              nlohmann::json header;
               text += fmt::format("{} {:04x}:{:04x}\n", address.str(), id.vendor_id, id.device_id);
-              for (const Capability& cap : found.capabilities) {
-                const core::PluginEntry* handler = registry.handler(cap.type());
-                const std::string plugin = handler != nullptr ? handler->name : "";
-                const std::string name = names.name(cap.type());
-                caps.push_back({{"kind", std::string(to_string(cap.kind))},
-                                {"id", cap.id},
-                                {"offset", cap.offset},
-                                {"version", cap.version},
-                                {"name", name},
-                                {"plugin", handler != nullptr ? nlohmann::json(plugin)
-                                                              : nlohmann::json(nullptr)}});
-                text += format_cap(cap, name, plugin);
+              for (const core::TargetOwner& owner : owners) {
+                const Capability& cap = owner.target;
+                const bool listed = cap.kind == CapKind::standard || cap.kind == CapKind::extended;
+                const std::string name =
+                    listed ? names.name(cap.type())
+                           : (cap.kind == CapKind::header ? "Configuration header" : "Region");
+                if (cap.kind == CapKind::header) {
+                  header = target_json(owner, name);
+                } else if (cap.kind == CapKind::region) {
+                  regions.push_back(target_json(owner, name));
+                } else {
+                  caps.push_back(target_json(owner, name));
+                }
+                // The header is shown when a plugin takes it; capabilities always.
+                if (listed || owner.entry != nullptr) {
+                  text += format_target(owner, name);
+                }
               }
               out.push_back({{"address", address.str()},
                              {"vendor_id", id.vendor_id},
                              {"device_id", id.device_id},
+                             {"header", header},
                              {"capabilities", caps},
-                             {"warnings", found.warnings}});
+                             {"regions", regions},
+                             {"warnings", warnings}});
             }
             print_out(globals.json ? out.dump(2) : text);
             return kExitOk;

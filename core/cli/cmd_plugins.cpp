@@ -5,19 +5,44 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/cli_common.hpp"
+#include "registry/claim_match.hpp"
 
 namespace capstate::cli {
 namespace {
 
-std::string cap_text(const CapabilityId& cap) {
-  return cap.kind == CapKind::standard ? fmt::format("standard 0x{:02x}", cap.id)
-                                       : fmt::format("extended 0x{:04x}", cap.id);
+// "standard 0x10", "extended 0x000b [vendor 0x8086, ...]", "header", "region 0x40+0x40".
+std::string claim_line(const Claim& claim) {
+  std::string text;
+  switch (claim.kind) {
+    case CapKind::standard:
+      text = fmt::format("standard 0x{:02x}", claim.id);
+      break;
+    case CapKind::extended:
+      text = fmt::format("extended 0x{:04x}", claim.id);
+      break;
+    case CapKind::header:
+      text = "header";
+      break;
+    case CapKind::region:
+      text = fmt::format("region 0x{:03x}+0x{:x}", claim.region_offset, claim.region_size);
+      break;
+  }
+  const std::string narrowed = core::claim_text(claim);
+  return narrowed.empty() ? text : text + " [" + narrowed + "]";
 }
 
 nlohmann::json entry_json(const core::PluginEntry& e) {
   nlohmann::json caps = nlohmann::json::array();
-  for (const CapabilityId& cap : e.handles) {
-    caps.push_back({{"kind", std::string(to_string(cap.kind))}, {"id", cap.id}});
+  for (const Claim& claim : e.claims) {
+    nlohmann::json c{{"kind", std::string(to_string(claim.kind))},
+                     {"id", claim.id},
+                     {"match", core::claim_text(claim)},
+                     {"specificity", core::claim_specificity(claim)}};
+    if (claim.kind == CapKind::region) {
+      c["region_offset"] = claim.region_offset;
+      c["region_size"] = claim.region_size;
+    }
+    caps.push_back(std::move(c));
   }
   return {{"file", e.file.string()},
           {"name", e.name},
@@ -34,8 +59,8 @@ nlohmann::json entry_json(const core::PluginEntry& e) {
 
 std::string entry_text(const core::PluginEntry& e) {
   std::string caps;
-  for (const CapabilityId& cap : e.handles) {
-    caps += (caps.empty() ? "" : ", ") + cap_text(cap);
+  for (const Claim& claim : e.claims) {
+    caps += (caps.empty() ? "" : ", ") + claim_line(claim);
   }
   std::string text = fmt::format("{:<10} {:<8} {:<8}", e.name.empty() ? "?" : e.name,
                                  e.version.empty() ? "-" : e.version, core::to_string(e.status));

@@ -248,4 +248,57 @@ void pack_arrays(const Layout& layout, std::span<const ArrayValues> arrays,
   }
 }
 
+NamedValues to_named_values(std::string_view plugin, const Layout& layout,
+                            std::span<const std::uint8_t> payload) {
+  const UnpackedPayload unpacked = unpack_payload(plugin, layout, payload);
+  if (!unpacked.extra.empty()) {
+    throw PayloadError(fmt::format(
+        "plugin '{}' schema {}: the record carries {} plugin-coded extra bytes, which named values "
+        "cannot hold; the plugin's migration step must work on bytes (MigrationStep::apply)",
+        plugin, layout.schema_version, unpacked.extra.size()));
+  }
+  NamedValues out;
+  for (const FieldValue& f : unpacked.fields) {
+    if (f.present) {
+      out.set(f.name, f.value);
+    }
+  }
+  for (const DecodedValue& v : array_named_values(layout, unpacked.arrays)) {
+    out.set(v.name, static_cast<std::uint32_t>(v.value));
+  }
+  return out;
+}
+
+std::vector<std::uint8_t> from_named_values(std::string_view plugin, const Layout& layout,
+                                            const NamedValues& values) {
+  std::vector<FieldValue> fields;
+  std::vector<DecodedValue> rest;
+  for (const NamedValues::Value& v : values.values()) {
+    const auto field = std::find_if(layout.fields.begin(), layout.fields.end(),
+                                    [&](const Field& f) { return f.name == v.name; });
+    if (field != layout.fields.end()) {
+      fields.push_back({v.name, v.value, true, field->width});
+    } else {
+      rest.push_back({v.name, v.value, 32});
+    }
+  }
+  for (const Field& f : layout.fields) {
+    const bool given = std::any_of(fields.begin(), fields.end(),
+                                   [&](const FieldValue& v) { return v.name == f.name; });
+    if (!given) {
+      fields.push_back({std::string(f.name), 0, false, f.width});
+    }
+  }
+  std::vector<std::uint8_t> out = pack_named_fields(plugin, layout, fields);
+  const std::vector<ArrayValues> arrays = take_array_values(plugin, layout, rest);
+  if (!rest.empty()) {
+    throw PayloadError(
+        fmt::format("plugin '{}' schema {}: value '{}' is neither a field nor an "
+                    "array value of this schema",
+                    plugin, layout.schema_version, rest.front().name));
+  }
+  pack_arrays(layout, arrays, out);
+  return out;
+}
+
 }  // namespace capstate::core

@@ -127,6 +127,18 @@ std::vector<DecodedValue> array_named_values(const Layout& layout,
 std::vector<ArrayValues> take_array_values(std::string_view plugin, const Layout& layout,
                                            std::vector<DecodedValue>& values);
 
+/// The values of `payload` by name (present fields, then the arrays as array_named_values gives
+/// them); PayloadError when the payload does not fit `layout` or carries plugin-coded extra bytes
+/// (names cannot hold those).
+NamedValues to_named_values(std::string_view plugin, const Layout& layout,
+                            std::span<const std::uint8_t> payload);
+
+/// The payload of `layout` holding `values`: every layout field named there is present, the
+/// others absent; the arrays from their names. PayloadError for a name the layout does not have,
+/// a value wider than its field, or a missing array value.
+std::vector<std::uint8_t> from_named_values(std::string_view plugin, const Layout& layout,
+                                            const NamedValues& values);
+
 /// Appends the encoded arrays (u8 saved, u16 count, then the elements) to `out`.
 void pack_arrays(const Layout& layout, std::span<const ArrayValues> arrays,
                  std::vector<std::uint8_t>& out);

@@ -8,6 +8,7 @@
 
 #include "discovery/discovery.hpp"
 #include "engine/layout_text.hpp"
+#include "engine/targets.hpp"
 #include "registry/plugin_call.hpp"
 
 namespace capstate::core {
@@ -23,8 +24,7 @@ std::string hex(std::uint64_t v, int digits = 0) {
 }
 
 std::string describe(const Capability& cap) {
-  return std::string(to_string(cap.kind)) + " capability " +
-         hex(cap.id, cap.kind == CapKind::standard ? 2 : 4) + " at " + hex(cap.offset, 3);
+  return target_text(cap);
 }
 
 const Layout& window_layout(const Plugin& plugin, const PluginInfo& info, std::uint16_t schema,
@@ -220,13 +220,19 @@ DeviceSection save_device(Device& device, const Registry& registry, const SaveOp
   for (std::string& w : found.warnings) {
     report.warnings.push_back(std::move(w));
   }
-  section.records.reserve(found.capabilities.size());
-  for (const Capability& cap : found.capabilities) {
+  const std::vector<TargetOwner> owners =
+      assign_targets(registry, config, section.identity, found.capabilities, &report.warnings);
+  section.records.reserve(owners.size());
+  for (const TargetOwner& owner : owners) {
+    const Capability& cap = owner.target;
     if (std::find(options.skip.begin(), options.skip.end(), cap.type()) != options.skip.end()) {
       continue;
     }
-    const PluginEntry* entry = registry.handler(cap.type());
+    const PluginEntry* entry = owner.entry;
     if (entry == nullptr || !entry->plugin) {
+      if (cap.kind == CapKind::header || cap.kind == CapKind::region) {
+        continue;  // the header is saved only when a plugin claims it; regions exist by claims
+      }
       std::string line = device.address.str() + ": no plugin handles " + describe(cap);
       if (options.fail_on_unhandled) {
         throw EngineError(line +
@@ -238,11 +244,13 @@ DeviceSection save_device(Device& device, const Registry& registry, const SaveOp
     if (options.on_plugin_failure != PluginFailureMode::capability) {
       section.records.push_back(
           save_record(*entry, cap, config, device.bars.get(), &report.warnings));
+      section.records.back().claim = owner.match;
       continue;
     }
     try {
       section.records.push_back(
           save_record(*entry, cap, config, device.bars.get(), &report.warnings));
+      section.records.back().claim = owner.match;
     } catch (const PluginFailure& e) {
       report.left_out.push_back(left_out_line(device, entry->name, cap, e.what()));
     }

@@ -71,7 +71,7 @@ MigrationResult migrate_record_with(const Plugin& plugin, const PluginEntry* ent
     const std::uint16_t next =
         rec.schema_version < target ? rec.schema_version + 1 : rec.schema_version - 1;
     const MigrationStep* step = find_step(plugin, rec.schema_version, next);
-    if (step == nullptr || step->apply == nullptr) {
+    if (step == nullptr || (step->apply == nullptr && step->convert == nullptr)) {
       throw MigrationError(
           fmt::format("plugin '{}' declares no migration step from schema {} to {}", info.name,
                       rec.schema_version, next));
@@ -82,17 +82,25 @@ MigrationResult migrate_record_with(const Plugin& plugin, const PluginEntry* ent
           "(or policy lossy_downgrade = \"allow\")",
           info.name, rec.schema_version, next, step->loses));
     }
-    std::vector<std::uint8_t> payload;
-    try {
-      payload = step->apply(rec.payload, rec.capability);
-    } catch (const std::exception& e) {
-      throw MigrationError(fmt::format("plugin '{}' step {} -> {} failed: {}", info.name,
-                                       rec.schema_version, next, e.what()));
-    }
     const Layout* layout = find_layout(plugin, next);
     if (layout == nullptr) {
       throw MigrationError(
           fmt::format("plugin '{}' declares no layout for schema {}", info.name, next));
+    }
+    std::vector<std::uint8_t> payload;
+    try {
+      if (step->convert != nullptr) {
+        // Named values in, named values out: the engine decodes and packs the bytes.
+        const Layout* from = find_layout(plugin, rec.schema_version);
+        const NamedValues converted =
+            step->convert(to_named_values(info.name, *from, rec.payload), rec.capability);
+        payload = from_named_values(info.name, *layout, converted);
+      } else {
+        payload = step->apply(rec.payload, rec.capability);
+      }
+    } catch (const std::exception& e) {
+      throw MigrationError(fmt::format("plugin '{}' step {} -> {} failed: {}", info.name,
+                                       rec.schema_version, next, e.what()));
     }
     try {
       check_payload(info.name, *layout, payload);  // a buggy step is caught here

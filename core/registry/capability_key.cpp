@@ -7,6 +7,9 @@ namespace capstate::core {
 
 std::string capability_key(CapabilityId cap) {
   char text[32];
+  if (cap.kind == CapKind::header || cap.kind == CapKind::region) {
+    return std::string(to_string(cap.kind));
+  }
   if (cap.kind == CapKind::standard) {
     std::snprintf(text, sizeof text, "standard:0x%02x", static_cast<unsigned>(cap.id));
   } else {
@@ -29,6 +32,9 @@ std::optional<CapabilityId> parse_capability_key(std::string_view key) {
   };
   const std::string text = lower(key);
   const std::string_view view = text;
+  if (view == "header" || view == "region") {
+    return CapabilityId{view == "header" ? CapKind::header : CapKind::region, 0};
+  }
   if (view.starts_with("standard:0x")) {
     cap.kind = CapKind::standard;
     digits = view.substr(11);

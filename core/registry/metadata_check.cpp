@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "capstate/sdk/config_space.hpp"
+#include "registry/claim_match.hpp"
 #include "registry/registry.hpp"
 
 namespace capstate::core {
@@ -198,7 +199,7 @@ bool conditions_exclusive(const Condition& a, const Condition& b) {
 }
 
 // Whether no device can have both presences true: some pair of their conditions is exclusive.
-bool presences_exclusive(const Presence& a, const Presence& b) {
+bool exclusive(const Presence& a, const Presence& b) {
   for (const Condition& ca : a.all_of) {
     for (const Condition& cb : b.all_of) {
       if (conditions_exclusive(ca, cb)) {
@@ -226,7 +227,7 @@ std::string overlap_problem(const Field& f, std::span<const Field> earlier) {
     const unsigned base = std::min(begin, e_begin);
     const std::uint64_t mine = std::uint64_t{f.writable} << (8 * (begin - base));
     const std::uint64_t theirs = std::uint64_t{e.writable} << (8 * (e_begin - base));
-    if ((mine & theirs) != 0 && !presences_exclusive(f.presence, e.presence)) {
+    if ((mine & theirs) != 0 && !exclusive(f.presence, e.presence)) {
       return "(bytes " + hex(begin) + ".." + hex(end - 1) + ", writable " + hex(f.writable) +
              ") overlaps field '" + std::string(e.name) + "' (bytes " + hex(e_begin) + ".." +
              hex(e_end - 1) + ", writable " + hex(e.writable) +
@@ -372,7 +373,61 @@ std::string layout_problem(const Layout& layout) {
   return {};
 }
 
+// Problem with one claim, or "".
+std::string claim_problem(const Claim& c) {
+  switch (c.kind) {
+    case CapKind::standard:
+      if (c.id > 0xff) {
+        return "standard capability ID " + hex(c.id) + " does not fit in 8 bits";
+      }
+      break;
+    case CapKind::extended:
+      break;
+    case CapKind::header:
+      if (c.id != 0) {
+        return "a header claim has ID 0, not " + hex(c.id);
+      }
+      break;
+    case CapKind::region: {
+      const unsigned end = unsigned{c.region_offset} + c.region_size;
+      if (c.id != 0 || c.region_size == 0 || c.region_offset < 0x40 || end > kExtendedSize ||
+          c.region_offset % 4 != 0) {
+        return "a region claim has ID 0 and a size, starts at a multiple of 4 at or above 0x40 "
+               "and ends within 0x1000 (it has ID " +
+               hex(c.id) + ", " + hex(c.region_offset) + " + " + hex(c.region_size) + ")";
+      }
+      break;
+    }
+    default:
+      return "kind " + std::to_string(static_cast<unsigned>(c.kind)) + " is unknown";
+  }
+  if (c.kind != CapKind::region && (c.region_offset != 0 || c.region_size != 0)) {
+    return "only region claims have a region_offset and region_size";
+  }
+  if (c.device.revision_min > c.device.revision_max) {
+    return "revision range " + hex(c.device.revision_min) + "-" + hex(c.device.revision_max) +
+           " is empty";
+  }
+  if ((c.device.class_code & ~c.device.class_mask) != 0 || c.device.class_mask > 0xffffff) {
+    return "class code " + hex(c.device.class_code) + " has bits outside class_mask " +
+           hex(c.device.class_mask) + " (24 bits at most)";
+  }
+  for (const Condition& cond : c.when) {
+    if (cond.test != Test::always && cond.source == ValueSource::saved_field) {
+      return "a claim's conditions read registers, not saved fields";
+    }
+    if (auto p = condition_problem(cond, {}); !p.empty()) {
+      return p;
+    }
+  }
+  return {};
+}
+
 }  // namespace
+
+bool presences_exclusive(const Presence& a, const Presence& b) {
+  return exclusive(a, b);
+}
 
 bool valid_plugin_name(std::string_view name) {
   if (name.empty()) {
@@ -399,17 +454,23 @@ std::string metadata_problem(const PluginInfo& info, std::span<const Layout> lay
   if (info.version.empty()) {
     return who + "has an empty version";
   }
-  if (info.handles.empty()) {
-    return who + "handles no capabilities";
+  if (info.claims.empty()) {
+    return who + "claims no targets";
   }
-  std::vector<CapabilityId> seen;
-  for (const auto& cap : info.handles) {
-    for (const auto& s : seen) {
-      if (s == cap) {
-        return who + "lists capability " + capability_key(cap) + " twice in handles";
+  for (std::size_t i = 0; i < info.claims.size(); ++i) {
+    const Claim& c = info.claims[i];
+    if (auto p = claim_problem(c); !p.empty()) {
+      return who + "claim " + std::to_string(i) + ": " + p;
+    }
+    for (std::size_t j = 0; j < i; ++j) {
+      const Claim& d = info.claims[j];
+      if (d.kind == c.kind && d.id == c.id && claim_specificity(d) == claim_specificity(c) &&
+          claims_may_overlap(d, c)) {
+        return who + "claims " + capability_key({c.kind, c.id}) +
+               " twice with the same specificity (claims " + std::to_string(j) + " and " +
+               std::to_string(i) + ")";
       }
     }
-    seen.push_back(cap);
   }
   if (info.oldest_schema == 0 || info.oldest_schema > info.current_schema) {
     return who + "has oldest_schema " + std::to_string(info.oldest_schema) +

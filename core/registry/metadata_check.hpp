@@ -12,6 +12,10 @@ namespace capstate::core {
 /// Largest number of fields one layout may declare (the presence bitmap is 32 bits).
 inline constexpr std::size_t kMaxLayoutFields = 32;
 
+/// Whether no device can satisfy both presences: some pair of their conditions tests the same
+/// bits of the same value and accepts no common value (or one of them is Test::never).
+bool presences_exclusive(const Presence& a, const Presence& b);
+
 /// Whether `name` is a valid plugin name: non-empty, only [a-z0-9_-].
 bool valid_plugin_name(std::string_view name);
 

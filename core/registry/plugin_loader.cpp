@@ -50,6 +50,7 @@ PluginEntry refused(PluginEntry entry, std::string reason) {
   entry.reason = std::move(reason);
   entry.plugin.reset();
   entry.layouts.clear();
+  entry.claims.clear();  // their views point into the library, which may go
   return entry;
 }
 
@@ -68,7 +69,7 @@ bool describe_plugin(PluginEntry& entry, const Plugin& plugin, std::string_view 
   entry.name = std::string(info.name);
   entry.version = std::string(info.version);
   entry.summary = std::string(info.summary);
-  entry.handles.assign(info.handles.begin(), info.handles.end());
+  entry.claims.assign(info.claims.begin(), info.claims.end());
   entry.current_schema = info.current_schema;
   entry.oldest_schema = info.oldest_schema;
   entry.restore_phase = info.restore_phase;

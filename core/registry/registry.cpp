@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <system_error>
 
+#include "registry/claim_match.hpp"
 #include "registry/plugin_loader.hpp"
 #include "registry/trust.hpp"
 
@@ -33,8 +34,12 @@ std::string label_of(const PluginEntry& e) {
   return e.file.empty() ? "(in memory)" : e.file.string();
 }
 
-bool claims(const PluginEntry& e, CapabilityId cap) {
-  return std::find(e.handles.begin(), e.handles.end(), cap) != e.handles.end();
+// Whether entry `e` holds a claim that conflicts with `claim`: equally specific and able to meet
+// on one target. Narrower and broader claims never conflict: the narrower one wins per device.
+bool conflicts(const PluginEntry& e, const Claim& claim) {
+  return std::any_of(e.claims.begin(), e.claims.end(), [&](const Claim& c) {
+    return claim_specificity(c) == claim_specificity(claim) && claims_may_overlap(c, claim);
+  });
 }
 
 // Applies the name rules to the just-described entries_.back(), whose directory is `group`.
@@ -50,6 +55,7 @@ void apply_name_rules(std::vector<PluginEntry>& entries, const std::vector<std::
     e.reason = "plugin '" + e.name + "' is disabled by policy";
     e.plugin.reset();
     e.layouts.clear();
+    e.claims.clear();
     return;
   }
   for (std::size_t i = 0; i + 1 < entries.size(); ++i) {
@@ -68,6 +74,7 @@ void apply_name_rules(std::vector<PluginEntry>& entries, const std::vector<std::
     }
     e.plugin.reset();
     e.layouts.clear();
+    e.claims.clear();
     return;
   }
 }
@@ -78,10 +85,11 @@ bool settle_one_claim(std::vector<PluginEntry>& entries, const Winners& winners)
     if (entries[i].status != PluginStatus::loaded) {
       continue;
     }
-    for (const CapabilityId cap : entries[i].handles) {
+    for (const Claim& claim : entries[i].claims) {
+      const CapabilityId cap = claim_type(claim);
       std::vector<std::size_t> rivals;
       for (std::size_t j = 0; j < entries.size(); ++j) {
-        if (entries[j].status == PluginStatus::loaded && claims(entries[j], cap)) {
+        if (entries[j].status == PluginStatus::loaded && conflicts(entries[j], claim)) {
           rivals.push_back(j);
         }
       }
@@ -99,24 +107,34 @@ bool settle_one_claim(std::vector<PluginEntry>& entries, const Winners& winners)
           }
         }
       }
+      // The texts first: `claim` lives in a rival's entry, whose claims are cleared below.
+      const std::string narrowed = claim_text(claim);
+      const std::string what =
+          (cap.kind == CapKind::header || cap.kind == CapKind::region ? "target " : "capability ") +
+          key + (narrowed.empty() ? "" : " (" + narrowed + ")");
+      // The policy key as written in a policy file: the [plugin_winner] table.
+      const std::string table_key = "[plugin_winner] \"" + key + "\"";
       for (std::size_t r : rivals) {
         if (r == winner) {
           continue;
         }
         PluginEntry& loser = entries[r];
         loser.status = PluginStatus::refused;
-        loser.plugin.reset();
-        loser.layouts.clear();
         const std::string who =
             "plugin '" + entries[winner].name + "' (" + label_of(entries[winner]) + ")";
-        // The policy key as written in a policy file: the [plugin_winner] table.
-        const std::string table_key = "[plugin_winner] \"" + key + "\"";
         if (by_policy) {
-          loser.reason = "capability " + key + " is given to " + who + " by policy " + table_key;
+          loser.reason = what + " is given to " + who + " by policy " + table_key;
         } else {
-          loser.reason = "capability " + key + " is already claimed by " + who +
+          loser.reason = what + " is already claimed by " + who +
                          " — choose one in policy: " + table_key + " = \"" + loser.name +
                          "\" (this plugin) or \"" + entries[winner].name + "\"";
+        }
+      }
+      for (std::size_t r : rivals) {
+        if (r != winner) {
+          entries[r].claims.clear();
+          entries[r].layouts.clear();
+          entries[r].plugin.reset();
         }
       }
       return true;
@@ -247,12 +265,20 @@ std::optional<std::uint64_t> cached_fingerprint(const PluginEntry& entry, std::s
 }
 
 const PluginEntry* Registry::handler(CapabilityId cap) const {
+  const PluginEntry* best = nullptr;
+  std::size_t best_specificity = 0;
   for (const auto& e : entries_) {
-    if (e.status == PluginStatus::loaded && claims(e, cap)) {
-      return &e;
+    if (e.status != PluginStatus::loaded) {
+      continue;
+    }
+    for (const Claim& c : e.claims) {
+      if (claim_type(c) == cap && (best == nullptr || claim_specificity(c) < best_specificity)) {
+        best = &e;
+        best_specificity = claim_specificity(c);
+      }
     }
   }
-  return nullptr;
+  return best;
 }
 
 const PluginEntry* Registry::find(std::string_view name) const {

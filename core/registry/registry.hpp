@@ -41,7 +41,7 @@ struct PluginEntry {
   std::string name;                      ///< from the metadata (empty if never read)
   std::string version;                   ///< from the metadata
   std::string summary;                   ///< from the metadata
-  std::vector<CapabilityId> handles;     ///< from the metadata
+  std::vector<Claim> claims;             ///< from the metadata (views into the loaded plugin)
   std::uint16_t current_schema = 0;      ///< from the metadata
   std::uint16_t oldest_schema = 0;       ///< from the metadata
   std::uint16_t restore_phase = 0;       ///< from the metadata
@@ -54,8 +54,8 @@ struct PluginEntry {
 struct RegistryOptions {
   std::vector<std::filesystem::path> search_path;  ///< directories in priority order
   std::vector<std::string> disabled;               ///< plugin names not to use
-  /// Contested capability -> plugin name that gets it. Keys as made by capability_key():
-  /// "standard:0x10" (two hex digits) or "extended:0x0018" (four hex digits), lower-case.
+  /// Contested target type -> plugin name that gets it. Keys as made by capability_key():
+  /// "standard:0x10" (two hex digits), "extended:0x0018" (four hex digits), "header", "region".
   std::map<std::string, std::string> winners;
   bool allow_untrusted = false;  ///< accept group/other-writable or foreign-owned files
 };
@@ -66,8 +66,8 @@ class RegistryError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-/// The key naming a capability type in RegistryOptions::winners ("standard:0x10",
-/// "extended:0x0018").
+/// The key naming a target type in RegistryOptions::winners ("standard:0x10",
+/// "extended:0x0018", "header", "region").
 std::string capability_key(CapabilityId cap);
 
 /// Parses a key made by capability_key() (case and digit count are forgiven); nullopt if malformed.
@@ -98,7 +98,9 @@ class Registry {
 
   /// Every plugin file seen, in search order.
   const std::vector<PluginEntry>& entries() const { return entries_; }
-  /// The loaded plugin that handles `cap`, or null.
+  /// The loaded plugin whose least specific claim covers target type `cap` (the generic
+  /// fallback, or the first narrow claim when none is generic), or null. Saving and restoring
+  /// choose per device with assign_targets() (engine/targets.hpp) instead.
   const PluginEntry* handler(CapabilityId cap) const;
   /// The loaded plugin called `name`, or null.
   const PluginEntry* find(std::string_view name) const;

@@ -9,6 +9,7 @@
 #include "discovery/discovery.hpp"
 #include "engine/field_codec.hpp"
 #include "engine/save_engine.hpp"
+#include "engine/targets.hpp"
 #include "migration/migrate.hpp"
 #include "registry/plugin_call.hpp"
 #include "restore/identity_check.hpp"
@@ -17,9 +18,7 @@ namespace capstate::core {
 namespace {
 
 std::string cap_text(const Capability& cap) {
-  return cap.kind == CapKind::standard
-             ? fmt::format("standard capability 0x{:02x} at 0x{:03x}", cap.id, cap.offset)
-             : fmt::format("extended capability 0x{:04x} at 0x{:03x}", cap.id, cap.offset);
+  return target_text(cap);
 }
 
 // Records the steps of one capability's restore; reads the device, never writes it.
@@ -281,8 +280,16 @@ class PlanBuilder final : public RestoreSequence {
   std::vector<PlannedWrite>& out_;
 };
 
-const Capability& locate(const std::vector<Capability>& found, const Record& record,
-                         const PciAddress& address) {
+Capability locate(const std::vector<Capability>& found, const Record& record,
+                  const PciAddress& address) {
+  // The header is on every device. A region is wherever its plugin declared it; it must still lie
+  // outside every capability.
+  if (record.capability.kind == CapKind::header) {
+    return record.capability;
+  }
+  if (record.capability.kind == CapKind::region) {
+    return record.capability;
+  }
   for (const Capability& cap : found) {
     if (cap.kind == record.capability.kind && cap.id == record.capability.id &&
         cap.offset == record.capability.offset) {
@@ -306,9 +313,10 @@ void plan_record(Device& device, const Record& record, const Capability& cap,
   const PluginEntry* entry = registry.find(record.plugin);
   if (entry == nullptr || !entry->plugin) {
     throw RestoreRefused(fmt::format(
-        "{}: the {} was saved by plugin '{}', which is not loaded; nothing was written. "
+        "{}: the {} was saved by plugin '{}'{}, which is not loaded; nothing was written. "
         "See 'capstate plugins' and add its directory with --plugin-dir",
-        where, cap_text(cap), record.plugin));
+        where, cap_text(cap), record.plugin,
+        record.claim.empty() ? "" : " (its claim matched: " + record.claim + ")"));
   }
   const Plugin& plugin = *entry->plugin;
   MigrationResult migrated;
@@ -399,7 +407,7 @@ DevicePlan plan_restore(Device& device, const DeviceSection& saved, const Regist
       plan.notes.push_back(plan.skipped.back());
       continue;
     }
-    const Capability& cap = locate(found.capabilities, record, device.address);
+    const Capability cap = locate(found.capabilities, record, device.address);
     if (options.on_plugin_failure != PluginFailureMode::capability) {
       plan_record(device, record, cap, registry, options, plan);
       continue;

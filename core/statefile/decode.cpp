@@ -20,6 +20,14 @@ using checks::hex;
 
 constexpr std::string_view kCorrupt = "the file is truncated or corrupt — save the device again";
 
+/// Target kinds the duplicate check tells apart (standard, extended, header, region).
+constexpr std::size_t kKinds = 4;
+
+/// The bit of a checked target in the duplicate check: one per kind and dword offset.
+std::size_t seen_bit(const Capability& cap) {
+  return static_cast<std::size_t>(cap.kind) * (format::kConfigSpaceSize / 4) + cap.offset / 4;
+}
+
 /// "4096 (0x1000)": a number as decimal and hex, for lengths and counts in messages.
 std::string number(std::uint64_t n) {
   return std::to_string(n) + " (" + hex(n) + ")";
@@ -168,6 +176,7 @@ class Decoder {
                                             std::to_string(size()));
     }
     env.envelope_version = version;
+    version_ = version;
     env.created_unix = static_cast<std::int64_t>(u64(format::kCreatedOffset));
     std::size_t pos = format::kProducerNameOffset;
     env.producer_name = name(pos, header_length, "the producer name", "header", true);
@@ -228,9 +237,8 @@ class Decoder {
     std::uint32_t count = u32(pos + 25);
     std::size_t end = pos + length;
     std::size_t rpos = pos + format::kSectionHeaderLength;
-    // Offsets of the records read so far, one bit per dword. Valid standard (0x40-0xff) and
-    // extended (0x100-0xfff) offsets never overlap, so the offset alone tells records apart.
-    std::bitset<format::kConfigSpaceSize / 4> seen;
+    // The targets read so far: one bit per kind and dword offset (record() has checked both).
+    std::bitset<kKinds * format::kConfigSpaceSize / 4> seen;
     for (std::size_t r = 0; r < count; ++r) {
       where_.record_index = r;
       if (rpos == end) {
@@ -241,9 +249,10 @@ class Decoder {
       std::size_t start = rpos;
       rpos = record(rpos, end, rec);
       const Capability& cap = rec.capability;
-      // Keyed by kind and offset (record() has checked both): two records at one offset (even
-      // with different IDs) would restore the same registers twice.
-      if (seen.test(cap.offset / 4)) {
+      // Keyed by kind and offset: two records of one kind at one offset (even with different IDs)
+      // would restore the same registers twice.
+      const std::size_t bit = seen_bit(cap);
+      if (seen.test(bit)) {
         const auto is_first = [&](const Record& other) {
           return other.capability.kind == cap.kind && other.capability.offset == cap.offset;
         };
@@ -256,9 +265,9 @@ class Decoder {
                  (first.id == cap.id ? " was already saved in record " + earlier
                                      : " overlaps record " + earlier + " (" +
                                            checks::describe(first) + ", at the same offset)") +
-                 "; each capability instance may be saved only once");
+                 "; each " + checks::target_noun(cap) + " may be saved only once");
       }
-      seen.set(cap.offset / 4);
+      seen.set(bit);
     }
     where_.record_index.reset();
     if (rpos != end) {
@@ -276,9 +285,10 @@ class Decoder {
                     " are left in the device section");
     }
     std::size_t length = u32(pos);
-    if (length < format::kMinRecordLength) {
+    const std::size_t min_length = format::min_record_length(version_);
+    if (length < min_length) {
       fail(pos, "record length " + number(length) + " is shorter than the " +
-                    std::to_string(format::kMinRecordLength) + " bytes of a record's fixed fields");
+                    std::to_string(min_length) + " bytes of a record's fixed fields");
     }
     if (length > end - pos) {
       fail(pos, "record length " + number(length) + " exceeds the " + std::to_string(end - pos) +
@@ -296,8 +306,13 @@ class Decoder {
     rec.capability.offset = u16(pos + 7);
     rec.capability.version = u8(pos + 9);
     std::size_t p = pos + 10;
-    // The fixed fields after the name (schema, fingerprint, payload length) must still fit.
-    rec.plugin = name(p, crc_at - 14, "the plugin name", "record", false);
+    // The fixed fields after the name (the claim's length in version 2, schema, fingerprint,
+    // payload length) must still fit.
+    const bool has_claim = version_ >= 2;
+    rec.plugin = name(p, crc_at - 14 - (has_claim ? 1 : 0), "the plugin name", "record", false);
+    if (has_claim) {
+      rec.claim = name(p, crc_at - 14, "the claim", "record", true);
+    }
     rec.schema_version = u16(p);
     rec.fingerprint = u64(p + 2);
     std::size_t payload_length = u32(p + 10);
@@ -314,11 +329,12 @@ class Decoder {
     }
     rec.payload.assign(b_.begin() + static_cast<std::ptrdiff_t>(p),
                        b_.begin() + static_cast<std::ptrdiff_t>(p + payload_length));
-    check(pos + 4, checks::capability_problem(rec.capability));
+    check(pos + 4, checks::capability_problem(rec.capability, version_));
     return pos + length;
   }
 
   std::span<const std::uint8_t> b_;
+  std::uint16_t version_ = 0;  ///< the envelope version, once read
   StateFileLocation where_;
 };
 

@@ -18,6 +18,14 @@ namespace checks = statefile_checks;
 constexpr std::string_view kBugHint =
     "; the state was built wrongly (a bug in capstate or a plugin), so it was not written";
 
+/// Target kinds the duplicate check tells apart (standard, extended, header, region).
+constexpr std::size_t kKinds = 4;
+
+/// The bit of a checked target in the duplicate check: one per kind and dword offset.
+std::size_t seen_bit(const Capability& cap) {
+  return static_cast<std::size_t>(cap.kind) * (format::kConfigSpaceSize / 4) + cap.offset / 4;
+}
+
 /// Appends little-endian integers to a byte vector and patches them later.
 class ByteWriter {
  public:
@@ -61,6 +69,7 @@ class Encoder {
   explicit Encoder(std::string_view target) { where_.file = std::string(target); }
 
   std::vector<std::uint8_t> run(const StateFile& file) {
+    version_ = file.envelope.envelope_version;
     w_.reserve(encoded_size(file));
     header(file.envelope, file.devices.size());
     // Sections in ascending address order (what save writes) cannot repeat an address; only
@@ -95,6 +104,10 @@ class Encoder {
   [[noreturn]] void fail(const std::string& problem) {
     throw StateFileError(where_, problem + std::string(kBugHint));
   }
+  /// Refuses what the envelope version asked for cannot hold; `problem` says what to do.
+  [[noreturn]] void fail_version(const std::string& problem) {
+    throw StateFileError(where_, problem + "; nothing was written");
+  }
   void check(const std::optional<std::string>& problem) {
     if (problem) {
       fail(*problem);
@@ -111,17 +124,18 @@ class Encoder {
     for (const DeviceSection& s : file.devices) {
       n += format::kSectionHeaderLength;
       for (const Record& r : s.records) {
-        n += format::kMinRecordLength + r.plugin.size() + r.payload.size();
+        n += format::min_record_length(e.envelope_version) + r.plugin.size() + r.claim.size() +
+             r.payload.size();
       }
     }
     return n;
   }
 
   void header(const Envelope& env, std::size_t sections) {
-    if (env.envelope_version != kEnvelopeVersion) {
+    if (env.envelope_version < kOldestEnvelopeVersion || env.envelope_version > kEnvelopeVersion) {
       fail("envelope version " + std::to_string(env.envelope_version) +
-           " was asked for, but this capstate writes only version " +
-           std::to_string(kEnvelopeVersion));
+           " was asked for, but this capstate writes only versions " +
+           std::to_string(kOldestEnvelopeVersion) + " to " + std::to_string(kEnvelopeVersion));
     }
     check(checks::name_problem("the producer name", env.producer_name, true));
     check(checks::name_problem("the producer version", env.producer_version, true));
@@ -130,7 +144,7 @@ class Encoder {
       fail("too many device sections");
     }
     w_.raw(kStateFileMagic);
-    w_.u16(kEnvelopeVersion);
+    w_.u16(env.envelope_version);
     w_.u32(0);  // header length, patched below
     w_.u64(0);  // total file length, patched at the end
     w_.u32(0);  // whole-file checksum, computed last with this field still zero
@@ -162,15 +176,16 @@ class Encoder {
     w_.u8(s.identity.revision);
     w_.u8(s.identity.header_type);
     w_.u32(as_u32(s.records.size()));
-    // One record per kind and offset, as the decoder demands. Valid standard (0x40-0xff) and
-    // extended (0x100-0xfff) offsets never overlap, so one bit per dword offset tells records
-    // apart once the capability itself has been checked.
-    std::bitset<format::kConfigSpaceSize / 4> seen;
+    // One record per kind and offset, as the decoder demands: one bit per kind and dword offset
+    // tells records apart once the target itself has been checked.
+    std::bitset<kKinds * format::kConfigSpaceSize / 4> seen;
     for (std::size_t r = 0; r < s.records.size(); ++r) {
       where_.record_index = r;
       const Capability& cap = s.records[r].capability;
-      check(checks::capability_problem(cap));
-      if (seen.test(cap.offset / 4)) {
+      check_version_allows(s.records[r]);
+      check(checks::capability_problem(cap, version_));
+      const std::size_t bit = seen_bit(cap);
+      if (seen.test(bit)) {
         const auto same_place = [&](const Record& other) {
           return other.capability.kind == cap.kind && other.capability.offset == cap.offset;
         };
@@ -182,9 +197,9 @@ class Encoder {
              (first.id == cap.id ? " was already saved in record " + earlier
                                  : " overlaps record " + earlier + " (" + checks::describe(first) +
                                        ", at the same offset)") +
-             "; each capability instance may be saved once");
+             "; each " + checks::target_noun(cap) + " may be saved once");
       }
-      seen.set(cap.offset / 4);
+      seen.set(bit);
       record(s.records[r]);
     }
     where_.record_index.reset();
@@ -195,20 +210,59 @@ class Encoder {
     w_.patch(start, length, 4);
   }
 
+  /// Refuses a record that envelope version 1 cannot hold: a header or region target, a claim.
+  void check_version_allows(const Record& r) {
+    if (version_ >= 2) {
+      return;
+    }
+    const Capability& cap = r.capability;
+    if (cap.kind == CapKind::header || cap.kind == CapKind::region) {
+      fail_version(checks::describe(cap) + ": a " + std::string(to_string(cap.kind)) +
+                   " record needs envelope version " + std::to_string(kEnvelopeVersion) +
+                   ", but the file is being written as version " + std::to_string(version_) +
+                   " (standard and extended capabilities only); write it as version " +
+                   std::to_string(kEnvelopeVersion));
+    }
+    if (!r.claim.empty()) {
+      fail_version(
+          checks::describe(cap) + ": the record has a claim (\"" + printable_prefix(r.claim) +
+          "\"), which needs envelope version " + std::to_string(kEnvelopeVersion) +
+          ", but the file is being written as version " + std::to_string(version_) +
+          " (records without claims); write it as version " + std::to_string(kEnvelopeVersion));
+    }
+  }
+
+  /// Up to 40 characters of `text` with anything unprintable shown as '?', for messages.
+  static std::string printable_prefix(std::string_view text) {
+    std::string out;
+    for (const char c : text.substr(0, 40)) {
+      const auto u = static_cast<unsigned char>(c);
+      out += u >= 0x20 && u <= 0x7e ? c : '?';
+    }
+    return text.size() > 40 ? out + "..." : out;
+  }
+
   void record(const Record& r) {
-    check(checks::capability_problem(r.capability));
     check(checks::name_problem("the plugin name", r.plugin, false));
+    if (version_ >= 2) {
+      check(checks::name_problem("the claim", r.claim, true));
+    }
     constexpr std::size_t kLimit = std::numeric_limits<std::uint32_t>::max() - 0x1000;
     if (r.payload.size() > kLimit) {
       fail("the payload is " + std::to_string(r.payload.size()) + " bytes, more than 4 GiB");
     }
     std::size_t start = w_.size();
-    w_.u32(as_u32(format::kMinRecordLength + r.plugin.size() + r.payload.size()));
+    const std::size_t claim = version_ >= 2 ? r.claim.size() : 0;  // version 1: none (checked)
+    w_.u32(
+        as_u32(format::min_record_length(version_) + r.plugin.size() + claim + r.payload.size()));
     w_.u8(static_cast<std::uint8_t>(r.capability.kind));
     w_.u16(r.capability.id);
     w_.u16(r.capability.offset);
     w_.u8(r.capability.version);
     w_.name(r.plugin);
+    if (version_ >= 2) {
+      w_.name(r.claim);
+    }
     w_.u16(r.schema_version);
     w_.u64(r.fingerprint);
     w_.u32(as_u32(r.payload.size()));
@@ -217,6 +271,7 @@ class Encoder {
   }
 
   ByteWriter w_;
+  std::uint16_t version_ = kEnvelopeVersion;  ///< the envelope version being written
   StateFileLocation where_;
 };
 

@@ -7,8 +7,13 @@
 
 namespace capstate::core {
 
-/// The highest envelope version this build reads and the one it writes.
-inline constexpr std::uint16_t kEnvelopeVersion = 1;
+/// The highest envelope version this build reads and the one it writes by default. Version 2
+/// added each record's claim string and the header and region target kinds.
+inline constexpr std::uint16_t kEnvelopeVersion = 2;
+
+/// The oldest envelope version this build reads and can still write (no claims, only the standard
+/// and extended kinds).
+inline constexpr std::uint16_t kOldestEnvelopeVersion = 1;
 
 /// The first 8 bytes of every state file: 0x89 "CST" CR LF 0x1A LF. The high byte and the line-end
 /// bytes make damage by 7-bit or text-mode copies visible at once.
@@ -30,12 +35,20 @@ inline constexpr std::size_t kCreatedOffset = 0x1e;        ///< i64 creation tim
 inline constexpr std::size_t kProducerNameOffset = 0x26;   ///< first length-prefixed string
 inline constexpr std::size_t kMinHeaderLength = 0x29;      ///< fixed part plus three empty strings
 inline constexpr std::size_t kSectionHeaderLength = 0x1d;  ///< device section without its records
-inline constexpr std::size_t kMinRecordLength = 0x1d;      ///< record with empty name and payload
+inline constexpr std::size_t kMinRecordLength = 0x1d;      ///< version 1: empty name and payload
+inline constexpr std::size_t kMinRecordLengthV2 = 0x1e;    ///< version 2: also an empty claim
 inline constexpr std::size_t kMaxNameLength = 255;         ///< longest string (u8 length prefix)
 
 inline constexpr std::uint16_t kMinStandardCapOffset = 0x40;  ///< standard list: after the header
+inline constexpr std::uint16_t kMinRegionOffset = 0x40;       ///< regions: after the header
 inline constexpr std::uint16_t kExtendedListStart = 0x100;    ///< extended list: 0x100 and above
 inline constexpr std::uint16_t kConfigSpaceSize = 0x1000;     ///< offsets stay below this
+
+/// Bytes of a record's fixed fields in envelope `version` (1 or 2): the record length with an
+/// empty plugin name, claim and payload.
+constexpr std::size_t min_record_length(std::uint16_t version) {
+  return version >= 2 ? kMinRecordLengthV2 : kMinRecordLength;
+}
 
 }  // namespace format
 

@@ -7,16 +7,19 @@
 
 #include "backends/pci_address.hpp"
 #include "capstate/sdk/record.hpp"
+#include "statefile/format.hpp"
 
 namespace capstate::core {
 
 /// Who wrote a state file, when and where.
 struct Envelope {
-  std::uint16_t envelope_version = 1;  ///< encoding version of the envelope itself
-  std::string producer_name;           ///< e.g. "capstate"
-  std::string producer_version;        ///< e.g. "0.1.0"
-  std::int64_t created_unix = 0;       ///< creation time, seconds since the epoch (UTC)
-  std::string kernel_release;          ///< uname -r of the saving host
+  /// Encoding version of the file: what decode_state found, and what encode_state writes (1 or
+  /// kEnvelopeVersion; only version 2 holds claims and header or region records).
+  std::uint16_t envelope_version = kEnvelopeVersion;
+  std::string producer_name;      ///< e.g. "capstate"
+  std::string producer_version;   ///< e.g. "0.1.0"
+  std::int64_t created_unix = 0;  ///< creation time, seconds since the epoch (UTC)
+  std::string kernel_release;     ///< uname -r of the saving host
 
   friend bool operator==(const Envelope&, const Envelope&) = default;
 };
@@ -38,7 +41,7 @@ struct DeviceIdentity {
 struct DeviceSection {
   PciAddress address;           ///< where it was saved from
   DeviceIdentity identity;      ///< its IDs at save time
-  std::vector<Record> records;  ///< one per saved capability
+  std::vector<Record> records;  ///< one per saved target (capability, header or region)
 
   friend bool operator==(const DeviceSection&, const DeviceSection&) = default;
 };

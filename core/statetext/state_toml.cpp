@@ -41,6 +41,9 @@ void emit_record(std::string& out, const RecordView& r) {
   out += fmt::format("offset = {}\n", hex(cap.offset, 3));
   out += fmt::format("capability_version = {}\n", cap.version);
   out += fmt::format("plugin = {}\n", toml_string(r.record.plugin));
+  if (!r.record.claim.empty()) {  // envelope version 2 and later; absent means none
+    out += fmt::format("claim = {}\n", toml_string(r.record.claim));
+  }
   out += fmt::format("schema_version = {}\n", r.record.schema_version);
   out += fmt::format("fingerprint = {}\n", toml_string(hex(r.record.fingerprint, 16)));
   if (!r.decoded) {
@@ -114,6 +117,9 @@ std::string state_to_json(const StateView& view) {
                   {"plugin", r.record.plugin},
                   {"schema_version", r.record.schema_version},
                   {"fingerprint", hex(r.record.fingerprint, 16)}};
+      if (!r.record.claim.empty()) {
+        rec["claim"] = r.record.claim;
+      }
       if (!r.decoded) {
         rec["decode_error"] = r.decode_error;
         rec["payload"] = bytes_to_hex(r.record.payload);

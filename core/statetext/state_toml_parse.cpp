@@ -3,6 +3,7 @@
 
 #include <toml++/toml.h>
 #include <charconv>
+#include <optional>
 #include <set>
 #include <string_view>
 
@@ -90,6 +91,16 @@ class TableReader {
   std::set<std::string> taken_;
 };
 
+// The target kind printed as `name` (to_string's inverse), or nullopt.
+std::optional<CapKind> kind_named(std::string_view name) {
+  for (const CapKind k : {CapKind::standard, CapKind::extended, CapKind::header, CapKind::region}) {
+    if (to_string(k) == name) {
+      return k;
+    }
+  }
+  return std::nullopt;
+}
+
 const toml::table& table_at(const TableReader& parent, const toml::node& node,
                             const std::string& path) {
   if (node.as_table() == nullptr) {
@@ -120,14 +131,16 @@ RecordView read_record(const toml::table& t, const std::string& source, const st
   view.origin = TextLocation{source, t.source().begin.line, t.source().begin.column, {}, 0, {}};
   Record& rec = view.record;
   const std::string kind = r.string("kind");
-  if (kind != "standard" && kind != "extended") {
-    r.fail(t.get("kind"), "'kind' must be \"standard\" or \"extended\"");
+  const std::optional<CapKind> parsed_kind = kind_named(kind);
+  if (!parsed_kind) {
+    r.fail(t.get("kind"), "'kind' must be \"standard\", \"extended\", \"header\" or \"region\"");
   }
-  rec.capability.kind = kind == "standard" ? CapKind::standard : CapKind::extended;
+  rec.capability.kind = *parsed_kind;
   rec.capability.id = static_cast<std::uint16_t>(r.integer("id", 0xffff));
   rec.capability.offset = static_cast<std::uint16_t>(r.integer("offset", 0xfff));
   rec.capability.version = static_cast<std::uint8_t>(r.integer("capability_version", 0xf));
   rec.plugin = r.string("plugin");
+  rec.claim = r.string("claim", false);  // absent: no claim (always so in envelope version 1)
   rec.schema_version = static_cast<std::uint16_t>(r.integer("schema_version", 0xffff));
   const std::string fp = r.string("fingerprint");
   const std::string_view digits =

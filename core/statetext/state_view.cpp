@@ -64,6 +64,8 @@ Record unview_record(const RecordView& view, const Registry& registry, const Tex
     // The plugin's message names the field but not where the record is; add that.
     throw StateTextError(at, fmt::format("{}: {}", where, e.what()));
   }
+  // The plugin encodes the payload; what its claim matched is the text's to say.
+  record.claim = view.record.claim;
   // A record written before its schema was re-expressed as data keeps the earlier fingerprint it
   // carries, so inspect -> assemble stays byte-identical.
   const Layout* layout = find_layout(*entry->plugin, view.record.schema_version);

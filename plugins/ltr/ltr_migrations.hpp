@@ -1,22 +1,19 @@
 // Migration steps of the ltr plugin between schema 1 (two words) and schema 2 (one dword).
 #pragma once
 
-#include <cstdint>
 #include <span>
-#include <vector>
 
 #include "capstate/sdk/capability.hpp"
 #include "capstate/sdk/migration.hpp"
+#include "capstate/sdk/named_values.hpp"
 
 namespace capstate::ltr {
 
-/// Schema 1 (u16 snoop, u16 no-snoop) to schema 2 (bitmap + u32: snoop low, no-snoop high).
-std::vector<std::uint8_t> upgrade_1_to_2(std::span<const std::uint8_t> payload,
-                                         const Capability& capability);
+/// Schema 1 to 2: max_latencies = max_snoop_latency | max_no_snoop_latency << 16.
+NamedValues upgrade_1_to_2(const NamedValues& values, const Capability& capability);
 
-/// Schema 2 back to schema 1: the dword split into its two halves.
-std::vector<std::uint8_t> downgrade_2_to_1(std::span<const std::uint8_t> payload,
-                                           const Capability& capability);
+/// Schema 2 to 1: the two halves of max_latencies.
+NamedValues downgrade_2_to_1(const NamedValues& values, const Capability& capability);
 
 /// Both steps, lossless.
 std::span<const MigrationStep> migration_steps();

@@ -6,7 +6,7 @@
 
 namespace capstate::ltr {
 namespace {
-constexpr std::array<CapabilityId, 1> kHandles{{{CapKind::extended, kCapabilityId}}};
+constexpr std::array<Claim, 1> kClaims{{{.kind = CapKind::extended, .id = kCapabilityId}}};
 }  // namespace
 
 PluginInfo LtrPlugin::info() const {
@@ -14,7 +14,7 @@ PluginInfo LtrPlugin::info() const {
       .name = "ltr",
       .version = "1.0.0",
       .summary = "Latency Tolerance Reporting: max snoop and no-snoop latencies",
-      .handles = kHandles,
+      .claims = kClaims,
       .current_schema = 2,
       .oldest_schema = 1,
       .restore_phase = kRestorePhase,

@@ -6,7 +6,7 @@
 
 namespace capstate::msix {
 namespace {
-constexpr std::array<CapabilityId, 1> kHandles{{{CapKind::standard, kCapabilityId}}};
+constexpr std::array<Claim, 1> kClaims{{{.kind = CapKind::standard, .id = kCapabilityId}}};
 }  // namespace
 
 PluginInfo MsixPlugin::info() const {
@@ -14,7 +14,7 @@ PluginInfo MsixPlugin::info() const {
       .name = "msix",
       .version = "1.1.0",
       .summary = "MSI-X: message control, table location and the vector table in BAR memory",
-      .handles = kHandles,
+      .claims = kClaims,
       .current_schema = 2,
       .oldest_schema = 1,
       .restore_phase = kRestorePhase,

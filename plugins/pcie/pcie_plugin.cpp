@@ -6,7 +6,7 @@
 
 namespace capstate::pcie {
 namespace {
-constexpr std::array<CapabilityId, 1> kHandles{{{CapKind::standard, kCapabilityId}}};
+constexpr std::array<Claim, 1> kClaims{{{.kind = CapKind::standard, .id = kCapabilityId}}};
 }  // namespace
 
 PluginInfo PciePlugin::info() const {
@@ -14,7 +14,7 @@ PluginInfo PciePlugin::info() const {
       .name = "pcie",
       .version = "1.0.0",
       .summary = "PCI Express capability: device, link, slot and root control registers",
-      .handles = kHandles,
+      .claims = kClaims,
       .current_schema = 2,
       .oldest_schema = 1,
       .restore_phase = kRestorePhase,

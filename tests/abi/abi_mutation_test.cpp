@@ -32,7 +32,7 @@ class MutatedPcie final : public Plugin {
     return {.name = "pcie",
             .version = "9.9-test",
             .summary = "mutated copy",
-            .handles = kHandles,
+            .claims = kHandles,
             .current_schema = 2,
             .oldest_schema = 1,
             .restore_phase = pcie::kRestorePhase};
@@ -42,7 +42,7 @@ class MutatedPcie final : public Plugin {
   const Layout& schema2() const { return layouts_[1]; }
 
  private:
-  static constexpr std::array<CapabilityId, 1> kHandles{{{CapKind::standard, 0x10}}};
+  static constexpr std::array<Claim, 1> kHandles{{{.kind = CapKind::standard, .id = 0x10}}};
   std::vector<Field> fields_;
   std::array<Layout, 2> layouts_{};
 };

@@ -232,8 +232,13 @@ payload = "0000"
   const std::string ghost = tmp.file("ghost.cst");
   const RunResult a = run_capstate(tmp, {"assemble", tmp.file("ghost.toml"), "-o", ghost});
   ASSERT_EQ(a.exit_code, 0) << a.err;
+  // Shown whole, raw where it cannot be decoded; the undecodable record fails the command.
   const RunResult shown = run_capstate(tmp, {"inspect", ghost});
-  EXPECT_EQ(shown.exit_code, 0) << shown.err;
+  EXPECT_EQ(shown.exit_code, 1) << shown.err;
+  EXPECT_NE(shown.err.find("capstate inspect: 1 record could not be decoded (first: 0000:01:00.0 "
+                           "plugin 'ghost': no plugin named 'ghost' is loaded)"),
+            std::string::npos)
+      << shown.err;
   EXPECT_NE(shown.out.find("decode_error = \"no plugin named 'ghost' is loaded\"\npayload = "
                            "\"0000\"\n"),
             std::string::npos)

@@ -78,7 +78,7 @@ TEST(SaveInspectAssemble, InspectJsonHasEnvelopeAndDecodedRecords) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const json s = json::parse(r.out);
   const json& env = s.at("envelope");
-  EXPECT_EQ(env.at("envelope_version"), 1);
+  EXPECT_EQ(env.at("envelope_version"), 2);
   EXPECT_EQ(env.at("producer"), "capstate");
   const RunResult version = run_capstate(tmp, {"--version"});
   EXPECT_EQ(version.out, "capstate " + env.at("producer_version").get<std::string>() + "\n");

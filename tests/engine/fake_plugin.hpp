@@ -41,7 +41,7 @@ class FakePlugin final : public Plugin {
 
   bool throw_on_save = false;  ///< make save_extra throw
 
-  static constexpr std::array<CapabilityId, 1> kHandles{{{CapKind::standard, 0x99}}};
+  static constexpr std::array<Claim, 1> kHandles{{{.kind = CapKind::standard, .id = 0x99}}};
   // clang-format off
   static constexpr std::array<Field, 2> kFields1{{
       {.name = "ctl", .offset = 0x04, .width = Width::word, .writable = 0xffff},
@@ -64,7 +64,7 @@ class FakePlugin final : public Plugin {
   PluginInfo info_{.name = "fake",
                    .version = "0.1",
                    .summary = "test plugin",
-                   .handles = kHandles,
+                   .claims = kHandles,
                    .current_schema = 2,
                    .oldest_schema = 1,
                    .restore_phase = 10};

@@ -30,7 +30,7 @@ constexpr std::array<Layout, 2> kLayoutsB{{
     {.schema_version = 1, .encoding = Encoding::all_fields, .fields = kFieldsB},
     {.schema_version = 2, .encoding = Encoding::present_fields, .fields = kFieldsB},
 }};
-constexpr std::array<CapabilityId, 1> kHandles{{{CapKind::standard, 0x99}}};
+constexpr std::array<Claim, 1> kHandles{{{.kind = CapKind::standard, .id = 0x99}}};
 constexpr Capability kCap{.kind = CapKind::standard, .id = 0x99, .offset = 0x40};
 
 // A plugin whose layouts can be swapped after it was loaded (a misbehaving plugin).
@@ -40,7 +40,7 @@ class SwappingPlugin final : public Plugin {
     return {.name = "swap",
             .version = "1",
             .summary = "test",
-            .handles = kHandles,
+            .claims = kHandles,
             .current_schema = 2,
             .oldest_schema = 1};
   }

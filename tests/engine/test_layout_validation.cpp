@@ -15,7 +15,7 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 
-constexpr std::array<CapabilityId, 1> kHandles{{{CapKind::standard, 0x05}}};
+constexpr std::array<Claim, 1> kHandles{{{.kind = CapKind::standard, .id = 0x05}}};
 
 // The problem metadata_problem reports for a one-schema plugin with these fields and arrays.
 std::string check(std::vector<Field> fields, std::vector<Array> arrays = {},
@@ -24,7 +24,7 @@ std::string check(std::vector<Field> fields, std::vector<Array> arrays = {},
   const PluginInfo info{.name = "demo",
                         .version = "1",
                         .summary = "",
-                        .handles = kHandles,
+                        .claims = kHandles,
                         .current_schema = schema,
                         .oldest_schema = schema};
   return metadata_problem(info, std::span<const Layout>(&layout, 1));

@@ -108,7 +108,8 @@ TEST(DecodeRecord, OlderSchemaInWindow) {
            "fake",
            1,
            layout_fingerprint("fake", FakePlugin::kLayouts[0]),
-           {0x34, 0x12, 0, 0, 0, 0}};
+           {0x34, 0x12, 0, 0, 0, 0},
+           ""};
   const DecodedRecord d = decode_record(plugin, r);
   EXPECT_EQ(d.fields[0].value, 0x1234U);
   EXPECT_TRUE(d.extra.empty());
@@ -133,7 +134,7 @@ TEST(DecodeRecord, RefusesChangedFingerprint) {
 
 TEST(DecodeRecord, RefusesSchemaOutsideWindow) {
   FakePlugin plugin;
-  Record r{kCap, "fake", 3, 0, {}};
+  Record r{kCap, "fake", 3, 0, {}, ""};
   EXPECT_THAT([&] { decode_record(plugin, r); },
               ThrowsMessage<EngineError>(
                   HasSubstr("has schema 3, but plugin 'fake' 0.1 supports schemas 1 to 2")));
@@ -144,7 +145,7 @@ TEST(DecodeRecord, RefusesSchemaOutsideWindow) {
 
 TEST(DecodeRecord, RefusesOtherPluginsRecord) {
   FakePlugin plugin;
-  Record r{kCap, "other", 2, 0, {}};
+  Record r{kCap, "other", 2, 0, {}, ""};
   EXPECT_THAT([&] { decode_record(plugin, r); },
               ThrowsMessage<EngineError>(HasSubstr("was given to plugin 'fake'")));
 }

@@ -144,8 +144,8 @@ TEST_F(HostileStateFile, WrongMagicAndFutureEnvelope) {
   b[1] = 'X';
   expect_refused(b, "not a capstate state file: it starts with 89 58 53 54");
   b = good();
-  put_le(b, 0x08, 2, 2);
-  expect_refused(b, "envelope version 2 is newer than this capstate reads (up to version 1)");
+  put_le(b, 0x08, 3, 2);
+  expect_refused(b, "envelope version 3 is newer than this capstate reads (up to version 2)");
   put_le(b, 0x08, 0xffff, 2);
   expect_refused(b, "envelope version 65535 is newer");
 }
@@ -196,11 +196,13 @@ TEST_F(HostileStateFile, HugeDeclaredLengthsFailFastWithoutAllocating) {
 }
 
 TEST_F(HostileStateFile, HugePayloadLengthInsideASealedRecord) {
-  // The payload length sits 4 bytes before the payload; find it from the plugin-name length.
+  // The payload length sits 4 bytes before the payload; find it from the plugin-name and claim
+  // lengths (envelope version 2: the claim string follows the plugin name).
   std::vector<std::uint8_t> b = good();
   const auto r = rec(0, 0);
   const std::size_t name_len = b[r.first + 10];
-  const std::size_t payload_length_at = r.first + 10 + 1 + name_len + 10;
+  const std::size_t claim_len = b[r.first + 11 + name_len];
+  const std::size_t payload_length_at = r.first + 10 + 1 + name_len + 1 + claim_len + 10;
   put_le(b, payload_length_at, 0xffffffffU, 4);
   reseal(b, r);
   reset_largest_allocation();
@@ -292,7 +294,8 @@ TEST_F(HostileStateFile, ForeignFingerprintAndFutureSchema) {
   std::vector<std::uint8_t> b = good();
   const auto r = rec(0, 0);
   const std::size_t name_len = b[r.first + 10];
-  const std::size_t schema_at = r.first + 11 + name_len;
+  const std::size_t claim_len = b[r.first + 11 + name_len];
+  const std::size_t schema_at = r.first + 11 + name_len + 1 + claim_len;
   put_le(b, schema_at + 2, 0x0123456789abcdefULL, 8);
   reseal(b, r);
   expect_refused(b, "layout changed without a version bump");

@@ -82,7 +82,9 @@ class InstallTest : public ::testing::Test {
     EXPECT_EQ(e.value("restore_phase", 0), 50);
     EXPECT_EQ(e.value("current_schema", 0), 1);
     ASSERT_TRUE(e.contains("capabilities"));
-    EXPECT_EQ(e["capabilities"], nlohmann::json::parse(R"([{"kind": "standard", "id": 1}])"));
+    EXPECT_EQ(
+        e["capabilities"],
+        nlohmann::json::parse(R"([{"kind": "standard", "id": 1, "match": "", "specificity": 0}])"));
   }
 
   static inline std::optional<testsupport::TempDir> top_dir_;

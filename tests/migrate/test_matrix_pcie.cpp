@@ -88,19 +88,19 @@ TEST(MatrixPcie, MalformedPayloadsAreRefusedWithTheStepAndTheByteCount) {
   short_v1.pop_back();
   EXPECT_THAT([&] { migrate(p, make_record(p, kCap, 1, short_v1), 2); },
               ::testing::ThrowsMessage<core::MigrationError>(::testing::HasSubstr(
-                  "plugin 'pcie' step 1 -> 2 failed: pcie schema 1 payload has 13 bytes, "
-                  "expected 14")));
+                  "plugin 'pcie' step 1 -> 2 failed: plugin 'pcie' schema 1: payload of 13 bytes "
+                  "ends inside field 'slot_control2'")));
   Bytes long_v2 = kV2Endpoint;
   long_v2.push_back(0);
   EXPECT_THAT([&] { migrate(p, make_record(p, kCap, 2, long_v2), 1); },
               ::testing::ThrowsMessage<core::MigrationError>(::testing::HasSubstr(
-                  "pcie schema 2 payload has 1 bytes after its 14 bytes of fields")));
+                  "payload has 1 unexpected bytes after the 14 bytes of fields and arrays")));
   EXPECT_THAT(
       [&] {
         migrate(p, make_record(p, kCap, 2, {0x80, 0, 0, 0, 1, 2}), 1);
       },
       ::testing::ThrowsMessage<core::MigrationError>(
-          ::testing::HasSubstr("presence bitmap 0x80 marks fields beyond the seven")));
+          ::testing::HasSubstr("presence bitmap 0x80 marks fields beyond the 7 the layout has")));
 }
 
 }  // namespace

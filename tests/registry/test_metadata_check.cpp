@@ -1,4 +1,5 @@
 // metadata_problem(): every kind of malformed metadata, with the exact text.
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <array>
@@ -10,18 +11,18 @@
 namespace capstate::core {
 namespace {
 
-constexpr std::array<CapabilityId, 1> kCaps{{{CapKind::extended, 0x0018}}};
+constexpr std::array<Claim, 1> kCaps{{{.kind = CapKind::extended, .id = 0x0018}}};
 
 // A well-formed starting point that each test breaks in one way.
 struct Meta {
   std::vector<Field> fields{{.name = "a", .offset = 0x04, .width = Width::word},
                             {.name = "b", .offset = 0x08, .width = Width::dword}};
   std::vector<Layout> layouts{{.schema_version = 1, .fields = {}}};
-  std::vector<CapabilityId> caps{kCaps.begin(), kCaps.end()};
+  std::vector<Claim> caps{kCaps.begin(), kCaps.end()};
   PluginInfo info{.name = "ltr-x",
                   .version = "1",
                   .summary = "",
-                  .handles = {},
+                  .claims = {},
                   .current_schema = 1,
                   .oldest_schema = 1};
 
@@ -29,7 +30,7 @@ struct Meta {
     for (auto& l : layouts) {
       l.fields = fields;
     }
-    info.handles = caps;
+    info.claims = caps;
     return metadata_problem(info, layouts);
   }
 };
@@ -59,12 +60,47 @@ TEST(MetadataCheck, VersionAndCapabilities) {
   EXPECT_EQ(m.problem(), kWho + "has an empty version");
   Meta n;
   n.caps.clear();
-  EXPECT_EQ(n.problem(), kWho + "handles no capabilities");
+  EXPECT_EQ(n.problem(), kWho + "claims no targets");
   Meta d;
-  d.caps.push_back({CapKind::standard, 0x18});  // different kind: fine
+  d.caps.push_back({.kind = CapKind::standard, .id = 0x18});  // different kind: fine
   EXPECT_EQ(d.problem(), "");
-  d.caps.push_back({CapKind::extended, 0x18});
-  EXPECT_EQ(d.problem(), kWho + "lists capability extended:0x0018 twice in handles");
+  d.caps.push_back({.kind = CapKind::extended, .id = 0x18});
+  EXPECT_EQ(d.problem(),
+            kWho + "claims extended:0x0018 twice with the same specificity (claims 0 and 2)");
+}
+
+TEST(MetadataCheck, Claims) {
+  static constexpr std::array<std::uint16_t, 1> kIntel{0x8086};
+  Meta narrow;  // a vendor's claim beside the generic one: more specific, no conflict
+  narrow.caps.push_back({.kind = CapKind::extended, .id = 0x18, .device = {.vendors = kIntel}});
+  EXPECT_EQ(narrow.problem(), "");
+  Meta header;
+  header.caps = {{.kind = CapKind::header, .id = 1}};
+  EXPECT_EQ(header.problem(), kWho + "claim 0: a header claim has ID 0, not 0x1");
+  Meta region;
+  region.caps = {{.kind = CapKind::region, .region_offset = 0x20, .region_size = 0x10}};
+  EXPECT_THAT(region.problem(), ::testing::HasSubstr("claim 0: a region claim has ID 0 and a size, "
+                                                     "starts at a multiple of 4 at or above 0x40"));
+  region.caps = {{.kind = CapKind::region, .region_offset = 0x40, .region_size = 0x40}};
+  EXPECT_EQ(region.problem(), "");
+  Meta std_id;
+  std_id.caps = {{.kind = CapKind::standard, .id = 0x100}};
+  EXPECT_EQ(std_id.problem(),
+            kWho + "claim 0: standard capability ID 0x100 does not fit in 8 bits");
+  Meta by_field;
+  by_field.caps = {{.kind = CapKind::extended,
+                    .id = 0x0b,
+                    .when = {Condition{.test = capstate::Test::equals,
+                                       .source = ValueSource::saved_field,
+                                       .field = "a"},
+                             {},
+                             {}}}};
+  EXPECT_EQ(by_field.problem(),
+            kWho + "claim 0: a claim's conditions read registers, not saved fields");
+  Meta revision;
+  revision.caps = {
+      {.kind = CapKind::extended, .id = 0x0b, .device = {.revision_min = 4, .revision_max = 2}}};
+  EXPECT_EQ(revision.problem(), kWho + "claim 0: revision range 0x4-0x2 is empty");
 }
 
 TEST(MetadataCheck, SchemaRangeAndLayouts) {

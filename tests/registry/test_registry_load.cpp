@@ -6,6 +6,7 @@
 
 #include "capstate/sdk/abi.hpp"
 #include "registry/abi_check.hpp"
+#include "registry/claim_match.hpp"
 #include "registry/registry.hpp"
 #include "registry_test_util.hpp"
 
@@ -40,9 +41,9 @@ TEST(RegistryLoad, GoodPluginLoadsWithItsMetadata) {
   EXPECT_EQ(e.name, "good");
   EXPECT_EQ(e.version, "1.2.3");
   EXPECT_EQ(e.summary, "test plugin good");
-  ASSERT_EQ(e.handles.size(), 2U);
-  EXPECT_EQ(e.handles[0], (CapabilityId{CapKind::standard, 0x05}));
-  EXPECT_EQ(e.handles[1], (CapabilityId{CapKind::extended, 0x0018}));
+  ASSERT_EQ(e.claims.size(), 2U);
+  EXPECT_EQ(claim_type(e.claims[0]), (CapabilityId{CapKind::standard, 0x05}));
+  EXPECT_EQ(claim_type(e.claims[1]), (CapabilityId{CapKind::extended, 0x0018}));
   EXPECT_EQ(e.current_schema, 1);
   EXPECT_EQ(e.oldest_schema, 1);
   EXPECT_EQ(e.restore_phase, 120);
@@ -77,8 +78,8 @@ TEST(RegistryLoad, ExamplePmPluginLoads) {
   const PluginEntry& e = entry_named(reg, "pm.so");
   ASSERT_EQ(e.status, PluginStatus::loaded) << e.reason;
   EXPECT_EQ(e.name, "pm");
-  ASSERT_EQ(e.handles.size(), 1U);
-  EXPECT_EQ(e.handles[0], (CapabilityId{CapKind::standard, 0x01}));
+  ASSERT_EQ(e.claims.size(), 1U);
+  EXPECT_EQ(claim_type(e.claims[0]), (CapabilityId{CapKind::standard, 0x01}));
   EXPECT_EQ(e.restore_phase, 50);
   const auto layouts = e.plugin->layouts();
   ASSERT_EQ(layouts.size(), 1U);

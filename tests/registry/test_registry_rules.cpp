@@ -18,8 +18,12 @@ constexpr std::array<Layout, 1> kOneLayout{{{.schema_version = 1, .fields = kFie
 // An in-memory plugin whose metadata the test chooses; it owns everything its views point to.
 class FakePlugin final : public Plugin {
  public:
-  FakePlugin(std::string name, std::vector<CapabilityId> handles, bool throw_in_info = false)
-      : name_(std::move(name)), handles_(std::move(handles)), throw_in_info_(throw_in_info) {}
+  FakePlugin(std::string name, const std::vector<CapabilityId>& handles, bool throw_in_info = false)
+      : name_(std::move(name)), throw_in_info_(throw_in_info) {
+    for (const CapabilityId& cap : handles) {
+      claims_.push_back({.kind = cap.kind, .id = cap.id});
+    }
+  }
 
   PluginInfo info() const override {
     if (throw_in_info_) {
@@ -28,7 +32,7 @@ class FakePlugin final : public Plugin {
     return {.name = name_,
             .version = "0.1",
             .summary = "fake",
-            .handles = handles_,
+            .claims = claims_,
             .current_schema = 1,
             .oldest_schema = 1,
             .restore_phase = 10};
@@ -37,7 +41,7 @@ class FakePlugin final : public Plugin {
 
  private:
   std::string name_;
-  std::vector<CapabilityId> handles_;
+  std::vector<Claim> claims_;
   bool throw_in_info_;
 };
 
@@ -69,7 +73,7 @@ TEST(RegistryFromPlugins, MalformedAndThrowingAreRefused) {
        std::make_shared<FakePlugin>("t", std::vector{kStd11}, true), nullptr});
   ASSERT_EQ(reg.entries().size(), 4U);
   EXPECT_EQ(reg.entries()[0].reason, "metadata malformed: empty name");
-  EXPECT_EQ(reg.entries()[1].reason, "metadata malformed: plugin 'ok' handles no capabilities");
+  EXPECT_EQ(reg.entries()[1].reason, "metadata malformed: plugin 'ok' claims no targets");
   EXPECT_EQ(reg.entries()[2].reason, "plugin #2 (in memory) threw during info(): no info today");
   EXPECT_EQ(reg.entries()[3].reason, "plugin #3 is a null pointer");
   for (const auto& e : reg.entries()) {

@@ -24,7 +24,8 @@ constexpr std::uint32_t k64Bit = 0x0080;    // 64-bit address capable (read-only
 constexpr std::uint32_t kMasking = 0x0100;  // per-vector masking capable (read-only)
 
 constexpr Condition kIs64{.test = capstate::Test::any_bit_set, .offset = 0x02, .mask = k64Bit};
-constexpr Condition kIs32{.test = capstate::Test::equals, .offset = 0x02, .mask = k64Bit, .operand = 0};
+constexpr Condition kIs32{
+    .test = capstate::Test::equals, .offset = 0x02, .mask = k64Bit, .operand = 0};
 constexpr Condition kMasks{.test = capstate::Test::any_bit_set, .offset = 0x02, .mask = kMasking};
 
 // clang-format off
@@ -41,7 +42,7 @@ constexpr std::array<Field, 7> kMsiFields{{
 // clang-format on
 
 constexpr std::array<Layout, 1> kMsiLayouts{{{.schema_version = 1, .fields = kMsiFields}}};
-constexpr std::array<CapabilityId, 1> kMsiHandles{{{CapKind::standard, 0x05}}};
+constexpr std::array<Claim, 1> kMsiHandles{{{.kind = CapKind::standard, .id = 0x05}}};
 
 /// MSI with no code at all: the default restore sequence writes the fields in phase order.
 class DataMsiPlugin : public Plugin {
@@ -50,7 +51,7 @@ class DataMsiPlugin : public Plugin {
     return {.name = "msi-data",
             .version = "1",
             .summary = "MSI as data",
-            .handles = kMsiHandles,
+            .claims = kMsiHandles,
             .current_schema = 1,
             .oldest_schema = 1,
             .restore_phase = 10};

@@ -29,7 +29,8 @@ Record schema1_record(std::uint32_t control) {
       .fingerprint = core::layout_fingerprint("mig", MigPlugin::kLayouts[0]),
       .payload = {static_cast<std::uint8_t>(control), static_cast<std::uint8_t>(control >> 8),
                   static_cast<std::uint8_t>(control >> 16),
-                  static_cast<std::uint8_t>(control >> 24)}};
+                  static_cast<std::uint8_t>(control >> 24)},
+      .claim = ""};
 }
 
 /// The endpoint's section as an older release saved it: one schema 1 record.

@@ -28,14 +28,14 @@ class StatusPlugin final : public Plugin {
     return {.name = "status",
             .version = "1.0.0",
             .summary = "control register with a write-1-to-clear status bit",
-            .handles = kHandles,
+            .claims = kHandles,
             .current_schema = 1,
             .oldest_schema = 1,
             .restore_phase = 50};
   }
   std::span<const Layout> layouts() const override { return kLayouts; }
 
-  static constexpr std::array<CapabilityId, 1> kHandles{{{CapKind::standard, 0x09}}};
+  static constexpr std::array<Claim, 1> kHandles{{{.kind = CapKind::standard, .id = 0x09}}};
   // clang-format off
   static constexpr std::array<Field, 1> kFields{{
       {.name = "control_status", .offset = 0x04, .width = Width::dword, .writable = 0x0000ffff, .w1c = 0x00010000, .verify = 0x0000ffff},
@@ -57,7 +57,7 @@ class MigPlugin final : public Plugin {
     return {.name = "mig",
             .version = "2.0.0",
             .summary = "test plugin with migration steps",
-            .handles = kHandles,
+            .claims = kHandles,
             .current_schema = 2,
             .oldest_schema = 1,
             .restore_phase = 60};
@@ -87,7 +87,7 @@ class MigPlugin final : public Plugin {
     return {0x07, 0x00, 0x00, 0x00, p[0], p[1], p[2], p[3]};
   }
 
-  static constexpr std::array<CapabilityId, 1> kHandles{{{CapKind::standard, 0x0c}}};
+  static constexpr std::array<Claim, 1> kHandles{{{.kind = CapKind::standard, .id = 0x0c}}};
   // clang-format off
   static constexpr std::array<Field, 1> kFields1{{
       {.name = "control", .offset = 0x04, .width = Width::dword, .writable = 0x000f00ff, .verify = 0x000f00ff},

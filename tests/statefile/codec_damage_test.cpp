@@ -1,4 +1,5 @@
-// Every truncation and every single-bit flip of an encoded file is refused, never accepted.
+// Every truncation and every single-bit flip of an encoded file is refused, never accepted, in
+// envelope version 1 and in version 2 (whose sample has a header, a region and claims).
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -10,20 +11,26 @@ namespace {
 
 using ::testing::HasSubstr;
 
-class StateFileDamage : public ::testing::Test {
+class StateFileDamage : public ::testing::TestWithParam<std::uint16_t> {
  protected:
-  StateFile file = test::sample_state(3, 3);
+  StateFile file = test::sample_state(3, 3, 6, GetParam());
   std::vector<std::uint8_t> bytes = encode_state(file);
   test::Layout layout = test::layout_of(file);
 };
 
-TEST_F(StateFileDamage, LayoutHelperAgreesWithTheEncoder) {
+TEST_P(StateFileDamage, LayoutHelperAgreesWithTheEncoder) {
   ASSERT_EQ(layout.records.size(), 9u);
   EXPECT_EQ(layout.records.back().end, bytes.size());
   EXPECT_EQ(layout.header_length, bytes[0x0a]);
+  EXPECT_EQ(bytes[0x08], GetParam());
+  if (GetParam() >= 2) {
+    EXPECT_EQ(file.devices[2].records[0].capability.kind, CapKind::header);
+    EXPECT_EQ(file.devices[2].records[2].capability.kind, CapKind::region);
+    EXPECT_FALSE(file.devices[2].records[2].claim.empty());
+  }
 }
 
-TEST_F(StateFileDamage, EveryTruncationIsRefused) {
+TEST_P(StateFileDamage, EveryTruncationIsRefused) {
   for (std::size_t n = 0; n < bytes.size(); ++n) {
     std::span<const std::uint8_t> cut(bytes.data(), n);
     try {
@@ -35,7 +42,7 @@ TEST_F(StateFileDamage, EveryTruncationIsRefused) {
   }
 }
 
-TEST_F(StateFileDamage, TruncationMessagesSayWhatHappened) {
+TEST_P(StateFileDamage, TruncationMessagesSayWhatHappened) {
   auto message = [&](std::size_t n) {
     try {
       decode_state(std::span<const std::uint8_t>(bytes.data(), n), "cut.cst");
@@ -59,7 +66,7 @@ TEST_F(StateFileDamage, TruncationMessagesSayWhatHappened) {
 
 // A flip inside a record must be blamed on that record (its CRC covers it); anywhere else the
 // structure checks or the whole-file CRC catch it.
-TEST_F(StateFileDamage, EveryBitFlipIsRefusedAndRecordFlipsNameTheRecord) {
+TEST_P(StateFileDamage, EveryBitFlipIsRefusedAndRecordFlipsNameTheRecord) {
   std::size_t blamed_right = 0;
   for (std::size_t i = 0; i < bytes.size(); ++i) {
     const test::RecordExtent* inside = nullptr;
@@ -98,7 +105,7 @@ TEST_F(StateFileDamage, EveryBitFlipIsRefusedAndRecordFlipsNameTheRecord) {
   EXPECT_EQ(blamed_right, record_bytes * 8);
 }
 
-TEST_F(StateFileDamage, FlipsOutsideRecordsGiveFittingMessages) {
+TEST_P(StateFileDamage, FlipsOutsideRecordsGiveFittingMessages) {
   auto flip = [&](std::size_t at, std::uint8_t mask) {
     std::vector<std::uint8_t> bad = bytes;
     bad[at] ^= mask;
@@ -118,6 +125,11 @@ TEST_F(StateFileDamage, FlipsOutsideRecordsGiveFittingMessages) {
               HasSubstr("device section 2 (0000:02:00.1), record 4: the device section declares 7 "
                         "records but holds only 3"));
 }
+
+INSTANTIATE_TEST_SUITE_P(EnvelopeVersions, StateFileDamage, ::testing::Values(1, 2),
+                         [](const ::testing::TestParamInfo<std::uint16_t>& info) {
+                           return "v" + std::to_string(info.param);
+                         });
 
 }  // namespace
 }  // namespace capstate::core

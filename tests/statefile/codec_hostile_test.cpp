@@ -27,9 +27,11 @@ class StateFileHostile : public ::testing::Test {
     EXPECT_LT(test::largest_allocation(), 4096u) << "for: " << message;
     return message;
   }
-  /// Switches to a sample file of `devices` x `records` with `payload`-byte payloads.
-  void use(std::size_t devices, std::size_t records, std::size_t payload = 4) {
-    file = test::sample_state(devices, records, payload);
+  /// Switches to a sample file of `devices` x `records` with `payload`-byte payloads, written in
+  /// envelope version `version`.
+  void use(std::size_t devices, std::size_t records, std::size_t payload = 4,
+           std::uint16_t version = 1) {
+    file = test::sample_state(devices, records, payload, version);
     bytes = encode_state(file);
     layout = test::layout_of(file);
   }
@@ -39,7 +41,12 @@ class StateFileHostile : public ::testing::Test {
   std::size_t payload_length_at(std::size_t i) const {
     const auto& r = record(i);
     std::size_t name = bytes[r.begin + 10];
-    return r.begin + 11 + name + 10;
+    std::size_t claim = bytes[8] >= 2 ? 1 + bytes[r.begin + 11 + name] : 0;
+    return r.begin + 11 + name + claim + 10;
+  }
+  /// Offset of the claim length field of record `i` (version 2 files).
+  std::size_t claim_at(std::size_t i) const {
+    return record(i).begin + 11 + bytes[record(i).begin + 10];
   }
 
   StateFile file;
@@ -73,12 +80,162 @@ TEST_F(StateFileHostile, TextModeDamageIsCaughtByTheMagic) {
 
 TEST_F(StateFileHostile, FutureEnvelopeVersion) {
   std::vector<std::uint8_t> bad = bytes;
-  put_le(bad, 0x08, 2, 2);
+  put_le(bad, 0x08, 3, 2);
   EXPECT_THAT(
       refusal(bad),
-      HasSubstr("bad.cst: byte 0x8: envelope version 2 is newer than this capstate reads (up "
-                "to version 1): it was written by a newer capstate (capstate 0.1.0); "
+      HasSubstr("bad.cst: byte 0x8: envelope version 3 is newer than this capstate reads (up "
+                "to version 2): it was written by a newer capstate (capstate 0.1.0); "
                 "upgrade capstate to read it"));
+  use(1, 1, 4, 2);
+  bad = bytes;
+  put_le(bad, 0x08, 0xffff, 2);
+  EXPECT_THAT(refusal(bad),
+              HasSubstr("envelope version 65535 is newer than this capstate reads (up "
+                        "to version 2)"));
+}
+
+// A version 1 file is read with version 1 rules: a claim length byte there would be taken for
+// the schema version, so changing only the version field of a version 2 file breaks it.
+TEST_F(StateFileHostile, VersionFieldDecidesTheRecordLayout) {
+  use(1, 1, 4, 2);
+  std::vector<std::uint8_t> bad = bytes;
+  put_le(bad, 0x08, 1, 2);
+  test::reseal_file(bad);
+  // Read as version 1, the claim's length (28) and first letter ('v') become the schema version
+  // and "8086" of the claim the payload length.
+  EXPECT_THAT(refusal(bad), HasSubstr("bad.cst: byte 0x7c, device section 1 (0000:01:00.0), record "
+                                      "1: payload length 909652024 (0x36383038) exceeds the 33 "
+                                      "bytes left in the record"));
+  use(1, 1);
+  bad = bytes;
+  put_le(bad, 0x08, 2, 2);
+  test::reseal_file(bad);
+  // Read as version 2, the schema version (1, 0) becomes a claim of one byte 0x00.
+  EXPECT_THAT(refusal(bad), HasSubstr("bad.cst: byte 0x70, device section 1 (0000:01:00.0), record "
+                                      "1: the claim has byte 0x0 at position 0; only printable "
+                                      "ASCII (0x20-0x7e) is allowed"));
+}
+
+TEST_F(StateFileHostile, Version1FileWithHeaderOrRegionKind) {
+  auto with_kind = [&](std::uint8_t kind, std::uint16_t offset) {
+    std::vector<std::uint8_t> bad = bytes;
+    bad[record(0).begin + 4] = kind;
+    put_le(bad, record(0).begin + 5, 0, 2);
+    put_le(bad, record(0).begin + 7, offset, 2);
+    test::reseal_record(bad, record(0).begin, record(0).end);
+    return refusal(bad);
+  };
+  EXPECT_EQ(with_kind(2, 0),
+            "bad.cst: byte 0x65, device section 1 (0000:01:00.0), record 1: capability kind 2 is "
+            "neither 0 (standard) nor 1 (extended); kind 2 (header) exists only from envelope "
+            "version 2 on, and this file is version 1; the file is truncated or corrupt — save "
+            "the device again");
+  EXPECT_THAT(with_kind(3, 0x400),
+              HasSubstr("record 1: capability kind 3 is neither 0 (standard) nor 1 (extended); "
+                        "kind 3 (region) exists only from envelope version 2 on"));
+}
+
+TEST_F(StateFileHostile, Version2HeaderAndRegionRules) {
+  use(1, 3, 4, 2);  // record 1: the header; record 3: a region at 0x420
+  auto patched = [&](std::size_t rec, std::size_t field, std::uint64_t value, int width) {
+    std::vector<std::uint8_t> bad = bytes;
+    put_le(bad, record(rec).begin + field, value, width);
+    test::reseal_record(bad, record(rec).begin, record(rec).end);
+    return refusal(bad);
+  };
+  EXPECT_EQ(patched(0, 7, 0x4, 2),
+            "bad.cst: byte 0x65, device section 1 (0000:01:00.0), record 1: header target at "
+            "offset 0x4: a header record has offset 0 (it covers the configuration header, "
+            "0x0-0x3f); the file is truncated or corrupt — save the device again");
+  EXPECT_THAT(
+      patched(0, 5, 0x1, 2),
+      HasSubstr("record 1: header target (ID 0x1) at offset 0x0: a header record has ID 0"));
+  EXPECT_THAT(patched(0, 9, 0x2, 1),
+              HasSubstr("record 1: header target at offset 0x0: a header record has version 0, "
+                        "not 2"));
+  EXPECT_THAT(patched(2, 7, 0x3c, 2),
+              HasSubstr("record 3: region at offset 0x3c: regions start at offsets 0x40-0xfff"));
+  EXPECT_THAT(patched(2, 7, 0x0, 2), HasSubstr("record 3: region at offset 0x0: regions start at"));
+  EXPECT_THAT(patched(2, 7, 0x422, 2),
+              HasSubstr("record 3: region at offset 0x422: region offsets are multiples of 4"));
+  EXPECT_THAT(patched(2, 7, 0x1000, 2),
+              HasSubstr("record 3: region at offset 0x1000: the offset is outside configuration "
+                        "space (0x0-0xfff)"));
+  EXPECT_THAT(patched(2, 5, 0x11, 2),
+              HasSubstr("record 3: region (ID 0x11) at offset 0x420: a region record has ID 0"));
+  EXPECT_THAT(patched(1, 4, 4, 1),
+              HasSubstr("record 2: capability kind 4 is none of 0 (standard), 1 (extended), 2 "
+                        "(header) and 3 (region)"));
+  // Standard and extended capabilities keep their rules in version 2.
+  EXPECT_THAT(patched(1, 7, 0xfc, 2),
+              HasSubstr("record 2: extended capability 0x18 at offset 0xfc: extended capabilities "
+                        "live at offsets 0x100-0xfff"));
+}
+
+TEST_F(StateFileHostile, Version2DuplicateTargets) {
+  use(1, 4, 4, 2);
+  // Record 2 (extended 0x18 at 0x110) becomes a second header.
+  std::vector<std::uint8_t> bad = bytes;
+  bad[record(1).begin + 4] = 2;
+  put_le(bad, record(1).begin + 5, 0, 2);
+  put_le(bad, record(1).begin + 7, 0, 2);
+  bad[record(1).begin + 9] = 0;
+  test::reseal_record(bad, record(1).begin, record(1).end);
+  EXPECT_THAT(refusal(bad),
+              HasSubstr("byte 0xa9, device section 1 (0000:01:00.0), record 2: header "
+                        "target at offset 0x0 was already saved in record 1; each "
+                        "target may be saved only once"));
+  // Record 4 (extended 0x18 at 0x130) becomes a region at 0x420, like record 3.
+  bad = bytes;
+  bad[record(3).begin + 4] = 3;
+  put_le(bad, record(3).begin + 5, 0, 2);
+  put_le(bad, record(3).begin + 7, 0x420, 2);
+  bad[record(3).begin + 9] = 0;
+  test::reseal_record(bad, record(3).begin, record(3).end);
+  EXPECT_THAT(refusal(bad),
+              HasSubstr("record 4: region at offset 0x420 was already saved in record "
+                        "3; each target may be saved only once"));
+  // A region at a capability's offset is a different target.
+  bad = bytes;
+  put_le(bad, record(2).begin + 7, 0x110, 2);
+  test::reseal_record(bad, record(2).begin, record(2).end);
+  EXPECT_EQ(decode_state(bad, "ok.cst").devices[0].records[2].capability,
+            (Capability{CapKind::region, 0, 0x110, 0}));
+}
+
+TEST_F(StateFileHostile, Version2BadClaims) {
+  use(1, 1, 4, 2);  // the header, claim "vendor 0x8086, +0x04 == 0x20" (28 bytes)
+  ASSERT_EQ(bytes[claim_at(0)], 28);
+  std::vector<std::uint8_t> bad = bytes;
+  bad[claim_at(0) + 1 + 7] = 0x1b;  // ESC instead of the "0" of "0x8086"
+  test::reseal_record(bad, record(0).begin, record(0).end);
+  EXPECT_EQ(refusal(bad),
+            "bad.cst: byte 0x72, device section 1 (0000:01:00.0), record 1: the claim has byte "
+            "0x1b at position 7; only printable ASCII (0x20-0x7e) is allowed; the file is "
+            "truncated or corrupt — save the device again");
+  bad = bytes;
+  bad[claim_at(0) + 1 + 27] = 0x7f;  // DEL as the last byte
+  test::reseal_record(bad, record(0).begin, record(0).end);
+  EXPECT_THAT(refusal(bad), HasSubstr("the claim has byte 0x7f at position 27"));
+  bad = bytes;
+  bad[claim_at(0)] = 0xff;
+  test::reseal_record(bad, record(0).begin, record(0).end);
+  EXPECT_THAT(refusal(bad), HasSubstr("byte 0x72, device section 1 (0000:01:00.0), record 1: the "
+                                      "claim is 255 bytes long but only 32 bytes are left in the "
+                                      "record"));
+  bad = bytes;
+  bad[record(0).begin + 10] = 0xff;  // the plugin name must leave room for the claim's length
+  test::reseal_record(bad, record(0).begin, record(0).end);
+  EXPECT_THAT(refusal(bad), HasSubstr("the plugin name is 255 bytes long but only 38 bytes are "
+                                      "left in the record"));
+}
+
+TEST_F(StateFileHostile, Version2RecordShorterThanItsFixedFields) {
+  use(1, 1, 0, 2);
+  std::vector<std::uint8_t> bad = bytes;
+  put_le(bad, record(0).begin, 29, 4);
+  EXPECT_THAT(refusal(bad), HasSubstr("record 1: record length 29 (0x1d) is shorter than the 30 "
+                                      "bytes of a record's fixed fields"));
 }
 
 TEST_F(StateFileHostile, EnvelopeVersionZero) {

@@ -81,6 +81,58 @@ TEST(StateFileRoundTrip, SameCapabilityOnTwoDevicesIsFine) {
   EXPECT_EQ(round_trip(f), f);
 }
 
+// Version 2: a header record, a region record and records with claims come back as written.
+TEST(StateFileRoundTrip, Version2HeaderRegionAndClaims) {
+  StateFile f = sample_state(2, 4, 6, 2);
+  const Record& header = f.devices[1].records[0];
+  ASSERT_EQ(header.capability, (Capability{CapKind::header, 0, 0, 0}));
+  ASSERT_EQ(header.claim, "vendor 0x8086, +0x04 == 0x20");
+  ASSERT_EQ(f.devices[1].records[2].capability, (Capability{CapKind::region, 0, 0x420, 0}));
+  ASSERT_EQ(f.devices[1].records[2].claim, "vendor 0x8086, +0x04 == 0x22");
+  ASSERT_EQ(f.devices[1].records[3].claim, "");
+  const std::vector<std::uint8_t> bytes = encode_state(f);
+  EXPECT_EQ(bytes[format::kVersionOffset], 2);
+  EXPECT_EQ(bytes.size(), test::layout_of(f).records.back().end);
+  const StateFile back = decode_state(bytes, "rt.cst");
+  EXPECT_EQ(back, f);
+  EXPECT_EQ(back.envelope.envelope_version, 2);
+  EXPECT_EQ(back.devices[1].records[0].capability.kind, CapKind::header);
+  EXPECT_EQ(back.devices[1].records[0].claim, "vendor 0x8086, +0x04 == 0x20");
+  EXPECT_EQ(back.devices[1].records[2].capability, (Capability{CapKind::region, 0, 0x420, 0}));
+  EXPECT_EQ(encode_state(back), bytes);
+}
+
+TEST(StateFileRoundTrip, Version2ExtremeTargetsAndLongestClaim) {
+  StateFile f = sample_state(1, 3, 2, 2);
+  f.devices[0].records[0].claim = std::string(255, '~');
+  f.devices[0].records[1].claim = " ";
+  f.devices[0].records[2].capability.offset = 0xffc;  // the last dword a region can start at
+  EXPECT_EQ(round_trip(f), f);
+  f.devices[0].records[2].capability.offset = 0x40;  // the first
+  EXPECT_EQ(round_trip(f), f);
+}
+
+// Duplicates are one record per kind and offset: a region may share an offset with a capability
+// (the registry decides whether they overlap), not with another region.
+TEST(StateFileRoundTrip, Version2RegionAtACapabilityOffsetIsNoDuplicate) {
+  StateFile f = sample_state(1, 3, 2, 2);
+  f.devices[0].records[1].capability = {CapKind::standard, 0x10, 0x80, 0};
+  f.devices[0].records[2].capability = {CapKind::region, 0, 0x80, 0};
+  EXPECT_EQ(round_trip(f), f);
+}
+
+// A file read as version 1 is written back as version 1, byte for byte.
+TEST(StateFileRoundTrip, Version1StaysVersion1) {
+  StateFile f = sample_state(2, 3);
+  ASSERT_EQ(f.envelope.envelope_version, 1);
+  const std::vector<std::uint8_t> bytes = encode_state(f);
+  EXPECT_EQ(bytes[format::kVersionOffset], 1);
+  EXPECT_EQ(bytes.size(), test::layout_of(f).records.back().end);
+  const StateFile back = decode_state(bytes, "v1.cst");
+  EXPECT_EQ(back.envelope.envelope_version, 1);
+  EXPECT_EQ(encode_state(back), bytes);
+}
+
 // What decode_state refuses, encode_state refuses to write, naming section and record.
 std::string encode_error(const StateFile& f) {
   try {
@@ -132,8 +184,81 @@ TEST(StateFileEncodeRefuses, OutOfRangeValues) {
   f.devices[0].address.device = 32;
   EXPECT_THAT(encode_error(f), HasSubstr("device number 0x20 is out of range (0x0-0x1f)"));
   f = sample_state(1, 1);
+  f.envelope.envelope_version = 3;
+  EXPECT_THAT(encode_error(f), HasSubstr("out.cst: envelope version 3 was asked for, but this "
+                                         "capstate writes only versions 1 to 2"));
+  f.envelope.envelope_version = 0;
+  EXPECT_THAT(encode_error(f), HasSubstr("envelope version 0 was asked for"));
+}
+
+TEST(StateFileEncodeRefuses, Version1WithAClaim) {
+  StateFile f = sample_state(1, 2);
+  f.devices[0].records[1].claim = "vendor 0x8086";
+  EXPECT_EQ(encode_error(f),
+            "out.cst: device section 1 (0000:01:00.0), record 2: extended capability 0x18 at "
+            "offset 0x110: the record has a claim (\"vendor 0x8086\"), which needs envelope "
+            "version 2, but the file is being written as version 1 (records without claims); "
+            "write it as version 2; nothing was written");
   f.envelope.envelope_version = 2;
-  EXPECT_THAT(encode_error(f), HasSubstr("this capstate writes only version 1"));
+  EXPECT_EQ(round_trip(f), f);
+}
+
+TEST(StateFileEncodeRefuses, Version1WithAHeaderOrRegion) {
+  StateFile f = sample_state(1, 1);
+  f.devices[0].records[0].capability = {CapKind::header, 0, 0, 0};
+  EXPECT_EQ(encode_error(f),
+            "out.cst: device section 1 (0000:01:00.0), record 1: header target at offset 0x0: a "
+            "header record needs envelope version 2, but the file is being written as version 1 "
+            "(standard and extended capabilities only); write it as version 2; nothing was "
+            "written");
+  f.devices[0].records[0].capability = {CapKind::region, 0, 0x400, 0};
+  EXPECT_THAT(encode_error(f), HasSubstr("record 1: region at offset 0x400: a region record needs "
+                                         "envelope version 2"));
+  f.envelope.envelope_version = 2;
+  EXPECT_EQ(round_trip(f), f);
+}
+
+TEST(StateFileEncodeRefuses, Version2TargetsOutsideTheirRules) {
+  StateFile f = sample_state(1, 3, 2, 2);
+  Capability& header = f.devices[0].records[0].capability;
+  Capability& region = f.devices[0].records[2].capability;
+  header.offset = 0x4;
+  EXPECT_THAT(encode_error(f), HasSubstr("record 1: header target at offset 0x4: a header record "
+                                         "has offset 0 (it covers the configuration header, "
+                                         "0x0-0x3f)"));
+  header = {CapKind::header, 0x10, 0, 0};
+  EXPECT_THAT(
+      encode_error(f),
+      HasSubstr("record 1: header target (ID 0x10) at offset 0x0: a header record has ID 0"));
+  header = {CapKind::header, 0, 0, 1};
+  EXPECT_THAT(encode_error(f), HasSubstr("record 1: header target at offset 0x0: a header record "
+                                         "has version 0, not 1"));
+  header = {CapKind::header, 0, 0, 0};
+  region.offset = 0x3c;
+  EXPECT_THAT(encode_error(f), HasSubstr("record 3: region at offset 0x3c: regions start at "
+                                         "offsets 0x40-0xfff (the configuration header below "
+                                         "0x40 is saved as a header record)"));
+  region.offset = 0x402;
+  EXPECT_THAT(encode_error(f), HasSubstr("record 3: region at offset 0x402: region offsets are "
+                                         "multiples of 4 (a region starts on a dword)"));
+  region.offset = 0x1000;
+  EXPECT_THAT(encode_error(f), HasSubstr("record 3: region at offset 0x1000: the offset is outside "
+                                         "configuration space (0x0-0xfff)"));
+  region = {CapKind::region, 0, 0x420, 0};
+  f.devices[0].records[2].claim = "tab\there";
+  EXPECT_THAT(encode_error(f), HasSubstr("record 3: the claim has byte 0x9 at position 3; only "
+                                         "printable ASCII (0x20-0x7e) is allowed"));
+  f.devices[0].records[2].claim = std::string(256, 'c');
+  EXPECT_THAT(encode_error(f),
+              HasSubstr("record 3: the claim is 256 bytes long; at most 255 are allowed"));
+  f.devices[0].records[2].claim.clear();
+  f.devices[0].records[1].capability = region;  // a second region at 0x420
+  EXPECT_THAT(encode_error(f), HasSubstr("record 3: region at offset 0x420 was already saved in "
+                                         "record 2; each target may be saved once"));
+  f.devices[0].records[1].capability = {CapKind::extended, 0x18, 0x110, 1};
+  f.devices[0].records[1].capability.kind = static_cast<CapKind>(4);
+  EXPECT_THAT(encode_error(f), HasSubstr("record 2: capability kind 4 is none of 0 (standard), 1 "
+                                         "(extended), 2 (header) and 3 (region)"));
 }
 
 }  // namespace

@@ -4,8 +4,10 @@
 
 namespace capstate::test {
 
-core::StateFile sample_state(std::size_t devices, std::size_t records, std::size_t payload_size) {
+core::StateFile sample_state(std::size_t devices, std::size_t records, std::size_t payload_size,
+                             std::uint16_t envelope_version) {
   core::StateFile f;
+  f.envelope.envelope_version = envelope_version;
   f.envelope.producer_name = "capstate";
   f.envelope.producer_version = "0.1.0";
   f.envelope.created_unix = 1700000000;
@@ -23,6 +25,16 @@ core::StateFile sample_state(std::size_t devices, std::size_t records, std::size
                         static_cast<std::uint16_t>(extended ? 0x100 + 0x10 * r : 0x40 + 0x10 * r),
                         static_cast<std::uint8_t>(extended ? 1 : 0)};
       rec.plugin = extended ? "ltr" : "pcie";
+      if (envelope_version >= 2 && r == 0) {
+        rec.capability = {CapKind::header, 0, 0, 0};
+        rec.plugin = "header";
+      } else if (envelope_version >= 2 && r % 3 == 2) {
+        rec.capability = {CapKind::region, 0, static_cast<std::uint16_t>(0x400 + 0x10 * r), 0};
+        rec.plugin = "quirk";
+      }
+      if (envelope_version >= 2 && r % 2 == 0) {
+        rec.claim = "vendor 0x8086, +0x04 == 0x" + std::to_string(20 + r);
+      }
       rec.schema_version = static_cast<std::uint16_t>(1 + r);
       rec.fingerprint = 0x1122334455667788ULL + d * 0x100 + r;
       for (std::size_t i = 0; i < payload_size; ++i) {
@@ -46,7 +58,11 @@ Layout layout_of(const core::StateFile& file) {
     pos += 29;
     for (std::size_t r = 0; r < file.devices[s].records.size(); ++r) {
       const Record& rec = file.devices[s].records[r];
+      // Version 1: 29 fixed bytes; version 2 adds the claim's length byte and the claim.
       std::size_t length = 29 + rec.plugin.size() + rec.payload.size();
+      if (e.envelope_version >= 2) {
+        length += 1 + rec.claim.size();
+      }
       out.records.push_back({s, r, pos, pos + length});
       pos += length;
     }

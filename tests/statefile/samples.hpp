@@ -17,10 +17,13 @@ using testsupport::read_text;
 using testsupport::TempDir;
 using testsupport::write_text;
 
-/// A StateFile with `devices` devices of `records` records each; payload i of device d has
-/// `payload_size` bytes (0 means empty).
-core::StateFile sample_state(std::size_t devices, std::size_t records,
-                             std::size_t payload_size = 6);
+/// A StateFile of envelope version `envelope_version` with `devices` devices of `records` records
+/// each; payload i of device d has `payload_size` bytes (0 means empty). Records alternate between
+/// standard and extended capabilities. In version 2, record 0 is the header, every third record
+/// from record 2 on is a region at 0x400 + 0x10 * index, and the even-numbered records carry a
+/// claim.
+core::StateFile sample_state(std::size_t devices, std::size_t records, std::size_t payload_size = 6,
+                             std::uint16_t envelope_version = 1);
 
 /// Byte extent of one record in an encoded file.
 struct RecordExtent {
@@ -31,7 +34,7 @@ struct RecordExtent {
 };
 
 /// Where each section and record of encode_state(file) lies, computed from the documented sizes
-/// (independently of the decoder).
+/// of the file's envelope version (independently of the decoder).
 struct Layout {
   std::size_t header_length = 0;           ///< first byte of section 1
   std::vector<std::size_t> section_begin;  ///< offset of each section's length field

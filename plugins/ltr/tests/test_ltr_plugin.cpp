@@ -76,7 +76,7 @@ TEST(LtrSchema1, TwoWordReadsKernelShapedPayload) {
   EXPECT_EQ(dev.config->counts().reads, (std::array<std::uint64_t, 3>{0, 2, 0}));
   LtrPlugin plugin;
   const Record old{
-      cap, "ltr", 1, core::layout_fingerprint("ltr", kLayouts[0]), {0x46, 0x08, 0x0f, 0x0c}};
+      cap, "ltr", 1, core::layout_fingerprint("ltr", kLayouts[0]), {0x46, 0x08, 0x0f, 0x0c}, ""};
   const core::DecodedRecord d = core::decode_record(plugin, old);
   EXPECT_EQ(d.fields[1], (FieldValue{"max_no_snoop_latency", 0x0c0f, true, Width::word}));
 }

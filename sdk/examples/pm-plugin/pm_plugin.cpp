@@ -22,8 +22,8 @@ inline constexpr std::uint32_t kPmeStatus = 0x8000;
 /// function's registers (when PMCSR No_Soft_Reset is 0).
 inline constexpr std::uint16_t kRestorePhase = 50;
 
-inline constexpr std::array<capstate::CapabilityId, 1> kHandles{
-    {{capstate::CapKind::standard, kPmCapabilityId}}};
+inline constexpr std::array<capstate::Claim, 1> kClaims{
+    {{.kind = capstate::CapKind::standard, .id = kPmCapabilityId}}};
 
 // Schema 1: PMC (read-only, kept for inspect and diff) and PMCSR.
 inline constexpr std::array<capstate::Field, 2> kFieldsV1{{
@@ -48,7 +48,7 @@ class PmPlugin final : public capstate::Plugin {
         .name = "pm",
         .version = "1.0.0",
         .summary = "PCI Power Management: power state and PME enable (example plugin)",
-        .handles = kHandles,
+        .claims = kClaims,
         .current_schema = 1,
         .oldest_schema = 1,
         .restore_phase = kRestorePhase,

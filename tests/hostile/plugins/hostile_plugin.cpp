@@ -35,9 +35,10 @@ namespace hostile_plugin {
 
 using capstate::CapabilityId;
 using capstate::CapKind;
+using capstate::Claim;
 using capstate::Width;
 
-inline constexpr std::array<CapabilityId, 1> kHandles{{{CapKind::HP_CAP_KIND, HP_CAP_ID}}};
+inline constexpr std::array<Claim, 1> kHandles{{{.kind = CapKind::HP_CAP_KIND, .id = HP_CAP_ID}}};
 
 // Read-only fields (nothing writable, except in mode 8), so only the plugin's own write requests
 // ever write.
@@ -63,7 +64,7 @@ class HostilePlugin final : public capstate::Plugin {
         .name = HP_NAME,
         .version = "6.6.6",
         .summary = "misbehaving test plugin " HP_NAME,
-        .handles = kHandles,
+        .claims = kHandles,
         .current_schema = 1,
         .oldest_schema = 1,
         .restore_phase = 50,

@@ -31,12 +31,13 @@ namespace test_plugin {
 
 using capstate::CapabilityId;
 using capstate::CapKind;
+using capstate::Claim;
 
 #ifdef TP_CAP2_ID
-inline constexpr std::array<CapabilityId, 2> kHandles{
-    {{CapKind::TP_CAP_KIND, TP_CAP_ID}, {CapKind::TP_CAP2_KIND, TP_CAP2_ID}}};
+inline constexpr std::array<Claim, 2> kHandles{{{.kind = CapKind::TP_CAP_KIND, .id = TP_CAP_ID},
+                                                {.kind = CapKind::TP_CAP2_KIND, .id = TP_CAP2_ID}}};
 #else
-inline constexpr std::array<CapabilityId, 1> kHandles{{{CapKind::TP_CAP_KIND, TP_CAP_ID}}};
+inline constexpr std::array<Claim, 1> kHandles{{{.kind = CapKind::TP_CAP_KIND, .id = TP_CAP_ID}}};
 #endif
 
 inline constexpr std::array<capstate::Field, 2> kFields{{
@@ -67,7 +68,7 @@ class ConfigurablePlugin final : public capstate::Plugin {
         .name = TP_NAME,
         .version = "1.2.3",
         .summary = "test plugin " TP_NAME,
-        .handles = kHandles,
+        .claims = kHandles,
         .current_schema = (TP_MALFORMED == 2) ? 2 : 1,
         .oldest_schema = 1,
         .restore_phase = 120,

@@ -9,6 +9,7 @@
 
 #include "capstate/sdk/bar_space.hpp"
 #include "capstate/sdk/capability.hpp"
+#include "capstate/sdk/claim.hpp"
 #include "capstate/sdk/config_space.hpp"
 #include "capstate/sdk/layout.hpp"
 #include "capstate/sdk/migration.hpp"
@@ -18,14 +19,14 @@ namespace capstate {
 
 /// What a plugin declares about itself; every view must outlive the plugin object.
 struct PluginInfo {
-  std::string_view name;                  ///< unique name: library, logger and policy key
-  std::string_view version;               ///< the plugin's own release version
-  std::string_view summary;               ///< one line describing what it saves
-  std::span<const CapabilityId> handles;  ///< capability types it owns
-  std::uint16_t current_schema = 0;       ///< schema version it writes
-  std::uint16_t oldest_schema = 0;        ///< oldest schema version it can read
-  std::uint16_t restore_phase = 0;        ///< restore order among plugins (lower runs first)
-  bool needs_bar_access = false;          ///< whether save/restore touch BAR memory
+  std::string_view name;             ///< unique name: library, logger and policy key
+  std::string_view version;          ///< the plugin's own release version
+  std::string_view summary;          ///< one line describing what it saves
+  std::span<const Claim> claims;     ///< targets it owns, and on which devices
+  std::uint16_t current_schema = 0;  ///< schema version it writes
+  std::uint16_t oldest_schema = 0;   ///< oldest schema version it can read
+  std::uint16_t restore_phase = 0;   ///< restore order among plugins (lower runs first)
+  bool needs_bar_access = false;     ///< whether save/restore touch BAR memory
 };
 
 /// What a plugin's own save code may use.
