@@ -13,11 +13,14 @@ function(capstate_add_plugin name)
           COMPONENT runtime)
 endfunction()
 
-# capstate_add_project_plugin(NAME SOURCES src... TESTS test_src...): an in-tree plugin folder.
-# Its code becomes an OBJECT library capstate_<name>_impl (tests link it and call the class
-# directly); the module is that code plus export.cpp, the only file holding CAPSTATE_PLUGIN().
+# capstate_add_project_plugin(NAME SOURCES src... TESTS test_src... GOLDEN file.cst...): an in-tree
+# plugin folder. Its code becomes an OBJECT library capstate_<name>_impl (tests link it and call
+# the class directly); the module is that code plus export.cpp, the only file holding
+# CAPSTATE_PLUGIN(). GOLDEN adds ctest golden_<name>: each committed state file decodes with the
+# build's plugins and encodes back to the same bytes (sdk/cmake/CapstateGoldenCheck.cmake, the
+# check the installed SDK gives vendors as capstate_add_plugin(... GOLDEN ...)).
 function(capstate_add_project_plugin name)
-  cmake_parse_arguments(arg "" "" "SOURCES;TESTS" ${ARGN})
+  cmake_parse_arguments(arg "" "" "SOURCES;TESTS;GOLDEN" ${ARGN})
   add_library(capstate_${name}_impl OBJECT ${arg_SOURCES})
   target_link_libraries(capstate_${name}_impl PUBLIC capstate::sdk)
   target_include_directories(capstate_${name}_impl PUBLIC ${CMAKE_CURRENT_SOURCE_DIR})
@@ -31,5 +34,12 @@ function(capstate_add_project_plugin name)
     capstate_add_test(test_plugin_${name} ${arg_TESTS})
     target_link_libraries(test_plugin_${name} PRIVATE capstate_${name}_impl)
     target_include_directories(test_plugin_${name} PRIVATE ${PROJECT_SOURCE_DIR}/tests/engine)
+  endif()
+  if(CAPSTATE_BUILD_TESTS AND arg_GOLDEN)
+    add_test(NAME golden_${name}
+             COMMAND ${CMAKE_COMMAND} -DCAPSTATE=$<TARGET_FILE:capstate>
+                     -DPLUGIN_DIR=${CAPSTATE_PLUGIN_BUILD_DIR} "-DGOLDEN=${arg_GOLDEN}"
+                     -DWORK=${CMAKE_CURRENT_BINARY_DIR}/golden-check
+                     -P ${PROJECT_SOURCE_DIR}/sdk/cmake/CapstateGoldenCheck.cmake)
   endif()
 endfunction()

@@ -156,6 +156,42 @@ TEST_F(InstallTest, PkgConfigBuildsTheExamplePlugin) {
   expect_pm_loaded(listed_entry(out, "pm.so"));
 }
 
+// The vendor's own CI: the cxl-dvsec example builds out of tree with its GOLDEN file and ABI
+// baseline, its ctest passes, and a layout change without a schema bump fails its golden test.
+TEST_F(InstallTest, VendorExampleRunsItsGoldenAndAbiChecksAndCatchesAnEncodingChange) {
+  const fs::path source =
+      prefix_ / CAPSTATE_INSTALL_DATADIR / "capstate" / "examples" / "cxl-dvsec-plugin";
+  ASSERT_TRUE(fs::is_regular_file(source / "golden" / "xilinx-c084-v1.cst"));
+  ASSERT_TRUE(fs::is_regular_file(source / "abi" / "cxl-dvsec" / "schema-1.txt"));
+  const auto build_and_test = [&](const fs::path& build, const std::string& extra) {
+    const std::string cmake = CAPSTATE_CMAKE_COMMAND;
+    const CommandResult configure = run_command(
+        cmake + " -S " + quote(source) + " -B " + quote(build) +
+            " -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_COMPILER=" + CAPSTATE_CXX_COMPILER +
+            " -DCMAKE_PREFIX_PATH=" + quote(prefix_) + extra,
+        log_);
+    EXPECT_EQ(configure.exit_code, 0) << configure.out << read_text(log_);
+    const CommandResult built = run_command(cmake + " --build " + quote(build), log_);
+    EXPECT_EQ(built.exit_code, 0) << built.out << read_text(log_);
+    fs::permissions(build, fs::perms(0755));
+    fs::permissions(build / "cxl-dvsec.so", fs::perms(0755));
+    const fs::path ctest = fs::path(CAPSTATE_CMAKE_COMMAND).parent_path() / "ctest";
+    return run_command(ctest.string() + " --test-dir " + quote(build) + " --output-on-failure",
+                       log_);
+  };
+  const CommandResult good = build_and_test(top_ / "cxl-build", "");
+  EXPECT_EQ(good.exit_code, 0) << good.out << read_text(log_);
+  EXPECT_NE(good.out.find("100% tests passed, 0 tests failed out of 2"), std::string::npos)
+      << good.out;
+  const CommandResult broken =
+      build_and_test(top_ / "cxl-broken", " -DCAPSTATE_EXAMPLE_BREAK_ENCODING=ON");
+  EXPECT_NE(broken.exit_code, 0) << broken.out;
+  EXPECT_NE(broken.out.find("capstate_golden_cxl-dvsec (Failed)"), std::string::npos) << broken.out;
+  EXPECT_NE(broken.out.find("layout changed without a version bump"), std::string::npos)
+      << broken.out;
+  EXPECT_NE(broken.out.find("capstate_abi_cxl-dvsec (Failed)"), std::string::npos) << broken.out;
+}
+
 TEST_F(InstallTest, ComponentsSplitRuntimeFromDev) {
   const fs::path dev = top_ / "dev-only";
   const fs::path runtime = top_ / "runtime-only";

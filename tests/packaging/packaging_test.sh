@@ -111,6 +111,10 @@ for p in ./usr/include/capstate/sdk/sdk.hpp ./usr/include/capstate/sdk/sdk_finge
   "./usr/lib/$multiarch/pkgconfig/capstate-sdk.pc" \
   ./usr/share/capstate/examples/pm-plugin/CMakeLists.txt \
   ./usr/share/capstate/examples/pm-plugin/pm_plugin.cpp \
+  "./usr/lib/$multiarch/cmake/capstate/CapstateGoldenCheck.cmake" \
+  ./usr/share/capstate/examples/cxl-dvsec-plugin/CMakeLists.txt \
+  ./usr/share/capstate/examples/cxl-dvsec-plugin/golden/xilinx-c084-v1.cst \
+  ./usr/share/capstate/examples/cxl-dvsec-plugin/abi/cxl-dvsec/schema-1.txt \
   ./usr/share/doc/libcapstate-dev/plugin-authoring.md; do
   check_contains "$devcontents" "$p" "libcapstate-dev contents"
 done
