@@ -19,7 +19,7 @@
 
 #include "backends/dump_source.hpp"
 #include "discovery/discovery.hpp"
-#include "engine/save_engine.hpp"
+#include "dispatch/device_save.hpp"
 #include "restore/apply_plan.hpp"
 #include "restore/restore_plan.hpp"
 #include "trace_space.hpp"

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/save_state.hpp"
+#include "dispatch/save_state.hpp"
 #include "heap_counter.hpp"
 #include "migration/migrate.hpp"
 #include "restore/restore_run.hpp"

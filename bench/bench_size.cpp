@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/save_engine.hpp"
+#include "dispatch/device_save.hpp"
 #include "statefile/codec.hpp"
 #include "typical_endpoint.hpp"
 

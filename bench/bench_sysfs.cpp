@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "backends/sysfs_source.hpp"
-#include "engine/save_engine.hpp"
+#include "dispatch/device_save.hpp"
 #include "typical_endpoint.hpp"
 
 namespace capstate::bench {

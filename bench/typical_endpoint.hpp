@@ -6,8 +6,8 @@
 #include <vector>
 
 #include "backends/model_source.hpp"
-#include "backends/pci_address.hpp"
 #include "registry/registry.hpp"
+#include "util/pci_address.hpp"
 
 namespace capstate::bench {
 

@@ -17,7 +17,7 @@
 #include "backends/memory_config_space.hpp"
 #include "backends/model_source.hpp"
 #include "discovery/discovery.hpp"
-#include "engine/save_engine.hpp"
+#include "dispatch/device_save.hpp"
 #include "fuzz_registry.hpp"
 
 namespace {

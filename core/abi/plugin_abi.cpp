@@ -4,7 +4,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <boost/crc.hpp>
 
 #include "engine/layout_text.hpp"
 
@@ -35,9 +34,7 @@ std::vector<PluginAbi> abi_from_registry(const Registry& registry) {
 }
 
 std::uint64_t text_fingerprint(std::string_view text) {
-  boost::crc_optimal<64, 0x42F0E1EBA9EA3693ULL, ~0ULL, ~0ULL, true, true> crc;
-  crc.process_bytes(text.data(), text.size());
-  return crc.checksum();
+  return crc64_xz(text);
 }
 
 std::string schema_file_text(std::string_view canonical_text) {

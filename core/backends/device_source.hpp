@@ -6,8 +6,8 @@
 #include <vector>
 
 #include "backends/counted_config_space.hpp"
-#include "backends/pci_address.hpp"
 #include "capstate/sdk/bar_space.hpp"
+#include "util/pci_address.hpp"
 
 namespace capstate::core {
 

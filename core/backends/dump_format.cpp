@@ -6,6 +6,8 @@
 #include <optional>
 #include <stdexcept>
 
+#include "util/hex.hpp"
+
 namespace capstate::core {
 namespace {
 
@@ -40,12 +42,6 @@ std::optional<unsigned> hex_number(std::string_view s) {
     v = v * 16 + *d;
   }
   return v;
-}
-
-std::string hex(std::size_t v) {
-  char buf[24];
-  std::snprintf(buf, sizeof buf, "0x%zx", v);
-  return buf;
 }
 
 bool is_space(char c) {

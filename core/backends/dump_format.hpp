@@ -9,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-#include "backends/pci_address.hpp"
+#include "util/pci_address.hpp"
 
 namespace capstate::core {
 

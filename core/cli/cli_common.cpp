@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <stdexcept>
 #include <system_error>
@@ -96,28 +97,30 @@ std::vector<core::PciAddress> selected_devices(core::DeviceSource& source,
 
 namespace {
 
-core::Policy& policy_storage() {
-  static core::Policy loaded = core::default_policy();
-  return loaded;
+std::optional<std::string> environment_value(const char* name) {
+  const char* value = std::getenv(name);
+  return value != nullptr ? std::optional<std::string>(value) : std::nullopt;
 }
 
 }  // namespace
 
-void load_cli_policy(const GlobalOptions& globals) {
+Environment read_environment() {
+  return {environment_value("CAPSTATE_PLUGIN_PATH"), environment_value("CAPSTATE_CONFIG_ROOT"),
+          environment_value("CAPSTATE_DATA_DIR")};
+}
+
+core::Policy load_cli_policy(const GlobalOptions& globals) {
   const std::vector<std::filesystem::path> files(globals.config_files.begin(),
                                                  globals.config_files.end());
-  core::Policy loaded = core::load_policy(core::policy_root(globals.config_root), files);
+  core::Policy loaded =
+      core::load_policy(core::policy_root(globals.config_root, globals.env.config_root), files);
   if (globals.quiet) {
     loaded.log_level = {"error", "-q"};
   } else if (globals.verbose > 0) {
     loaded.log_level = {globals.verbose >= 3 ? "trace" : (globals.verbose == 2 ? "debug" : "info"),
                         "-v"};
   }
-  policy_storage() = std::move(loaded);
-}
-
-const core::Policy& policy() {
-  return policy_storage();
+  return loaded;
 }
 
 void check_plugin_dirs(const GlobalOptions& globals) {
@@ -150,26 +153,33 @@ void check_plugin_dirs(const GlobalOptions& globals) {
   }
 }
 
-core::Registry load_registry(const GlobalOptions& globals) {
+core::RegistryOptions registry_options(const GlobalOptions& globals, const core::Policy& policy) {
   std::vector<std::filesystem::path> cli_dirs(globals.plugin_dirs.begin(),
                                               globals.plugin_dirs.end());
-  const core::Policy& p = policy();
-  const std::vector<std::filesystem::path> policy_dirs(p.plugin_dirs.value.begin(),
-                                                       p.plugin_dirs.value.end());
+  const std::vector<std::filesystem::path> policy_dirs(policy.plugin_dirs.value.begin(),
+                                                       policy.plugin_dirs.value.end());
   core::RegistryOptions options;
-  options.search_path = core::plugin_search_path(cli_dirs, policy_dirs);
-  options.disabled = p.disabled_plugins.value;
-  for (const auto& [key, winner] : p.plugin_winner) {
+  options.search_path = core::plugin_search_path(cli_dirs, globals.env.plugin_path, policy_dirs);
+  options.disabled = policy.disabled_plugins.value;
+  for (const auto& [key, winner] : policy.plugin_winner) {
     options.winners[key] = winner.value;
   }
-  options.allow_untrusted = p.allow_untrusted_plugin_dirs.value;
-  core::Registry registry = core::Registry::load(options);
+  options.allow_untrusted = policy.allow_untrusted_plugin_dirs.value;
+  return options;
+}
+
+void warn_refused_plugins(const core::Registry& registry) {
   for (const core::PluginEntry& e : registry.entries()) {
     if (e.status == core::PluginStatus::refused) {
       spdlog::warn("plugin {} refused: {} ('capstate plugins' lists every plugin and why)",
                    e.file.string(), e.reason);
     }
   }
+}
+
+core::Registry load_registry(const GlobalOptions& globals, const core::Policy& policy) {
+  core::Registry registry = core::Registry::load(registry_options(globals, policy));
+  warn_refused_plugins(registry);
   return registry;
 }
 

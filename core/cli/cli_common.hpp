@@ -4,6 +4,7 @@
 #include <CLI/CLI.hpp>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <typeinfo>
@@ -11,10 +12,10 @@
 #include <vector>
 
 #include "backends/device_source.hpp"
-#include "backends/pci_address.hpp"
 #include "policy/policy.hpp"
 #include "registry/registry.hpp"
 #include "util/file_error.hpp"
+#include "util/pci_address.hpp"
 
 namespace capstate::cli {
 
@@ -26,6 +27,17 @@ enum ExitCode : int {
   kExitVerifyFailed = 3,  ///< restore wrote everything but read-back verification found differences
 };
 
+/// The environment variables capstate honours. Only the command line reads them
+/// (read_environment(), once, in main); the library takes their values as parameters.
+struct Environment {
+  std::optional<std::string> plugin_path;  ///< CAPSTATE_PLUGIN_PATH (colon-separated directories)
+  std::optional<std::string> config_root;  ///< CAPSTATE_CONFIG_ROOT (root of the policy files)
+  std::optional<std::string> data_dir;     ///< CAPSTATE_DATA_DIR (capability-names.toml)
+};
+
+/// The CAPSTATE_* variables of this process's environment (nullopt: unset).
+Environment read_environment();
+
 /// Options accepted before or after any verb.
 struct GlobalOptions {
   int verbose = 0;                        ///< -v count: 1 info, 2 debug, 3 trace
@@ -34,6 +46,7 @@ struct GlobalOptions {
   std::vector<std::string> plugin_dirs;   ///< --plugin-dir, highest priority first
   std::vector<std::string> config_files;  ///< --config FILE, in order (policy layers)
   std::string config_root;                ///< --config-root DIR (else CAPSTATE_CONFIG_ROOT, "/")
+  Environment env;                        ///< the environment, read by main
 };
 
 /// Where devices come from and which ones to use (shared by list, discover, save, ...).
@@ -49,7 +62,8 @@ struct SourceOptions {
 /// A verb's parsed sub-command and the function that runs it.
 struct Verb {
   CLI::App* command = nullptr;  ///< the CLI11 sub-command
-  std::function<int()> run;     ///< runs the verb; returns an ExitCode
+  /// Runs the verb with the merged policy (built once by main); returns an ExitCode.
+  std::function<int(const core::Policy&)> run;
 };
 
 /// Adds --sysfs-root/--dump/--image/-s/-d to `cmd`.
@@ -63,12 +77,16 @@ std::vector<core::PciAddress> selected_devices(core::DeviceSource& source,
 /// directory. Only the explicit option is strict: CAPSTATE_PLUGIN_PATH and policy plugin_dirs
 /// entries that do not exist are skipped when plugins are searched.
 void check_plugin_dirs(const GlobalOptions& globals);
-/// Loads plugins from the search path built from --plugin-dir and the environment.
-core::Registry load_registry(const GlobalOptions& globals);
-/// Loads the policy layers named by the globals (once, first thing); -v/-q override log_level.
-void load_cli_policy(const GlobalOptions& globals);
-/// The policy loaded by load_cli_policy (built-in defaults before that).
-const core::Policy& policy();
+/// The plugin search path of --plugin-dir, CAPSTATE_PLUGIN_PATH (`globals.env`) and the policy's
+/// plugin_dirs, and the policy's disabled plugins, winners and trust.
+core::RegistryOptions registry_options(const GlobalOptions& globals, const core::Policy& policy);
+/// Logs a warning for every plugin `registry` refused.
+void warn_refused_plugins(const core::Registry& registry);
+/// Loads the plugins registry_options() names and warns about the refused ones.
+core::Registry load_registry(const GlobalOptions& globals, const core::Policy& policy);
+/// Loads the policy layers named by the globals and CAPSTATE_CONFIG_ROOT (`globals.env`); -v/-q
+/// override log_level. Called once, first thing, by main, which passes the result to the verb.
+core::Policy load_cli_policy(const GlobalOptions& globals);
 /// Writes `text` to stdout (adds a newline when missing).
 void print_out(const std::string& text);
 

@@ -26,7 +26,8 @@ std::string searched_dirs(const GlobalOptions& globals) {
   const std::vector<std::filesystem::path> cli_dirs(globals.plugin_dirs.begin(),
                                                     globals.plugin_dirs.end());
   std::string text;
-  for (const std::filesystem::path& dir : core::plugin_search_path(cli_dirs, {})) {
+  for (const std::filesystem::path& dir :
+       core::plugin_search_path(cli_dirs, globals.env.plugin_path, {})) {
     text += (text.empty() ? "" : ", ") + dir.string();
   }
   return text.empty() ? "no directories" : text;
@@ -100,8 +101,8 @@ std::vector<core::BaselinePlugin> read_selected_baseline(
   return out;
 }
 
-int run_dump(const GlobalOptions& globals, const AbiOptions& opts) {
-  const core::Registry registry = load_registry(globals);
+int run_dump(const GlobalOptions& globals, const core::Policy& policy, const AbiOptions& opts) {
+  const core::Registry registry = load_registry(globals, policy);
   const std::vector<core::PluginAbi> abis = selected_abis(globals, registry, "dump", opts.plugins);
   if (abis.empty()) {
     throw CliError(ErrorKind::plugin,
@@ -127,7 +128,7 @@ int run_dump(const GlobalOptions& globals, const AbiOptions& opts) {
   return kExitOk;
 }
 
-int run_check(const GlobalOptions& globals, const AbiOptions& opts) {
+int run_check(const GlobalOptions& globals, const core::Policy& policy, const AbiOptions& opts) {
   // Without --plugin the whole baseline is read first: a malformed one fails before any plugin
   // is loaded. With --plugin, only the named plugins' sub-directories are read, once the names
   // are known to be loaded plugins.
@@ -136,7 +137,7 @@ int run_check(const GlobalOptions& globals, const AbiOptions& opts) {
   if (whole) {
     baseline = core::read_abi_baseline(opts.baseline);
   }
-  const core::Registry registry = load_registry(globals);
+  const core::Registry registry = load_registry(globals, policy);
   const std::vector<core::PluginAbi> current =
       selected_abis(globals, registry, "check", opts.plugins);
   if (!whole) {
@@ -199,8 +200,9 @@ Verb add_abi_verb(CLI::App& app, GlobalOptions& globals) {
                    "Only this loaded plugin (repeatable); other plugins and their baselines in "
                    "DIR are not checked")
       ->type_name("NAME");
-  return {cmd, [&globals, opts, dump] {
-            return dump->parsed() ? run_dump(globals, *opts) : run_check(globals, *opts);
+  return {cmd, [&globals, opts, dump](const core::Policy& policy) {
+            return dump->parsed() ? run_dump(globals, policy, *opts)
+                                  : run_check(globals, policy, *opts);
           }};
 }
 

@@ -21,13 +21,13 @@ Verb add_assemble_verb(CLI::App& app, GlobalOptions& globals) {
   cmd->add_option("-o,--output", *output, "State file to write (replaced atomically)")
       ->required()
       ->type_name("FILE");
-  return {cmd, [input, output, &globals] {
+  return {cmd, [input, output, &globals](const core::Policy& policy) {
             // Held until after the rename: no other capstate writes this file meanwhile.
             const core::FileLock lock = core::lock_file_for_writing(*output);
             const std::string text = core::read_text_file_bounded(*input, core::kMaxStateFileBytes);
             const core::StateView view =
                 with_file_context(*input, [&] { return core::state_from_toml(text, *input); });
-            const core::Registry registry = load_registry(globals);
+            const core::Registry registry = load_registry(globals, policy);
             const core::StateFile state =
                 with_file_context(*input, [&] { return core::unview_state(view, registry); });
             const std::vector<std::uint8_t> bytes = core::encode_state(state);

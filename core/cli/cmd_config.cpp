@@ -8,11 +8,10 @@ Verb add_config_verb(CLI::App& app, GlobalOptions& globals) {
   cmd->add_subcommand("show",
                       "Print the merged policy with the source of every value (--json for JSON)");
   cmd->require_subcommand(1);
-  return {
-      cmd, [&globals] {
-        print_out(globals.json ? core::policy_to_json(policy()) : core::policy_to_text(policy()));
-        return kExitOk;
-      }};
+  return {cmd, [&globals](const core::Policy& policy) {
+            print_out(globals.json ? core::policy_to_json(policy) : core::policy_to_text(policy));
+            return kExitOk;
+          }};
 }
 
 }  // namespace capstate::cli

@@ -8,8 +8,8 @@
 #include "cli/cli_common.hpp"
 #include "discovery/capability_names.hpp"
 #include "discovery/discovery.hpp"
-#include "engine/save_engine.hpp"
-#include "engine/targets.hpp"
+#include "dispatch/device_save.hpp"
+#include "dispatch/targets.hpp"
 
 namespace capstate::cli {
 namespace {
@@ -57,10 +57,11 @@ Verb add_discover_verb(CLI::App& app, GlobalOptions& globals) {
   auto* cmd = app.add_subcommand("discover", "Show the capabilities of each device");
   auto opts = std::make_shared<SourceOptions>();
   add_source_options(cmd, *opts);
-  return {cmd, [opts, &globals] {
+  return {cmd, [opts, &globals](const core::Policy& policy) {
             auto source = open_source(*opts);
-            const core::CapabilityNames names = core::CapabilityNames::load_default();
-            const core::Registry registry = load_registry(globals);
+            const core::CapabilityNames names =
+                core::CapabilityNames::load_default(globals.env.data_dir);
+            const core::Registry registry = load_registry(globals, policy);
             nlohmann::json out = nlohmann::json::array();
             std::string text;
             for (const core::PciAddress& address : selected_devices(*source, *opts)) {

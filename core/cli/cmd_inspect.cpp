@@ -14,11 +14,11 @@ Verb add_inspect_verb(CLI::App& app, GlobalOptions& globals) {
       "Print a state file as TOML (or --json), decoded; exit 1 if a record cannot be decoded");
   auto file = std::make_shared<std::string>();
   cmd->add_option("FILE", *file, "State file to print")->required()->type_name("FILE");
-  return {cmd, [file, &globals] {
+  return {cmd, [file, &globals](const core::Policy& policy) {
             const std::vector<std::uint8_t> bytes =
                 core::read_file_bounded(*file, core::kMaxStateFileBytes);
             const core::StateFile state = core::decode_state(bytes, *file);
-            const core::Registry registry = load_registry(globals);
+            const core::Registry registry = load_registry(globals, policy);
             const core::StateView view = core::view_state(state, registry);
             print_out(globals.json ? core::state_to_json(view) : core::state_to_toml(view));
             // Everything is printed (undecoded records as raw payloads); a record that cannot be

@@ -4,7 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/cli_common.hpp"
-#include "engine/save_engine.hpp"
+#include "dispatch/device_save.hpp"
 
 namespace capstate::cli {
 
@@ -12,7 +12,7 @@ Verb add_list_verb(CLI::App& app, GlobalOptions& globals) {
   auto* cmd = app.add_subcommand("list", "List devices: address, vendor:device, class, revision");
   auto opts = std::make_shared<SourceOptions>();
   add_source_options(cmd, *opts);
-  return {cmd, [opts, &globals] {
+  return {cmd, [opts, &globals](const core::Policy&) {
             auto source = open_source(*opts);
             nlohmann::json out = nlohmann::json::array();
             std::string text;

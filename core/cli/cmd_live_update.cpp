@@ -14,11 +14,11 @@
 #include "backends/sysfs_source.hpp"
 #include "cli/cli_common.hpp"
 #include "cli/json_error.hpp"
-#include "cli/policy_options.hpp"
-#include "cli/restore_flow.hpp"
-#include "engine/save_engine.hpp"
-#include "engine/save_state.hpp"
-#include "restore/restore_run.hpp"
+#include "cli/restore_observer.hpp"
+#include "dispatch/device_save.hpp"
+#include "dispatch/save_state.hpp"
+#include "restore/policy_options.hpp"
+#include "restore/restore_session.hpp"
 #include "statefile/state_file_io.hpp"
 #include "util/file_lock.hpp"
 
@@ -58,8 +58,7 @@ void rename_durably(const fs::path& from, const fs::path& to) {
   }
 }
 
-int run_save(const LiveUpdateArgs& a, const GlobalOptions& globals) {
-  const core::Policy& p = policy();
+int run_save(const LiveUpdateArgs& a, const GlobalOptions& globals, const core::Policy& p) {
   const std::vector<std::string>& selectors = p.live_update_devices.value;
   const fs::path state = p.live_update_state.value;
   // Held until after the rename: no other capstate writes the state file meanwhile.
@@ -73,7 +72,7 @@ int run_save(const LiveUpdateArgs& a, const GlobalOptions& globals) {
   }
   const core::FileLock lock = core::lock_file_for_writing(state);
   core::SysfsSource source(a.sysfs_root);
-  const core::Registry registry = load_registry(globals);
+  const core::Registry registry = load_registry(globals, p);
   core::StateFile file;
   core::SaveReport report;
   for (const core::PciAddress& address : source.addresses()) {
@@ -86,7 +85,8 @@ int run_save(const LiveUpdateArgs& a, const GlobalOptions& globals) {
       continue;
     }
     const core::DevicePolicy dp = core::effective(p, address, id.vendor_id, id.device_id);
-    core::StateFile part = core::save_state(source, {address}, registry, save_options(dp), report);
+    core::StateFile part =
+        core::save_state(source, {address}, registry, core::save_options(dp), report);
     if (part.devices.empty() || (selectors.empty() && part.devices.front().records.empty())) {
       continue;  // "every device": only those with a capability a plugin handles
     }
@@ -141,8 +141,7 @@ int nothing_to_do(const GlobalOptions& globals, const std::string& reason) {
   return kExitOk;
 }
 
-int run_restore(const LiveUpdateArgs& a, const GlobalOptions& globals) {
-  const core::Policy& p = policy();
+int run_restore(const LiveUpdateArgs& a, const GlobalOptions& globals, const core::Policy& p) {
   if (a.stage != p.live_update_restore.value) {
     return nothing_to_do(
         globals, fmt::format("policy restores at stage '{}' (live_update_restore "
@@ -156,29 +155,23 @@ int run_restore(const LiveUpdateArgs& a, const GlobalOptions& globals) {
                          fmt::format("no state file {}; nothing to restore", state.string()));
   }
   const core::StateFile file = core::read_state_file(state);
-  // The same per-device locks as restore: no other capstate writes these devices meanwhile.
-  const std::vector<core::FileLock> locks = lock_file_devices(file, {});
   core::SysfsSource source(a.sysfs_root);
-  const core::Registry registry = load_registry(globals);
-  PlannedDevices planned = plan_with_policy(source, file, {}, registry, {}, false, false, globals);
-  std::vector<core::DeviceRestore>& restores = planned.restores;
-  for (const core::DeviceRestore& r : restores) {
-    for (const std::string& left : r.plan.left_out) {
-      spdlog::warn("{}", left);
-    }
-  }
-  // The same undo file as restore: the state the devices had before this boot's restore.
-  const UndoChoice undo = undo_choice(false, "", source);
-  const fs::path undo_file = save_undo_file(undo, restores, registry, globals);
-  apply_planned(planned, undo, undo_file, globals);
-  std::size_t written = 0;
-  std::size_t differing = 0;
-  for (const core::DeviceRestore& r : restores) {
-    written += r.result.written;
+  // The same flow as restore, with the policy's options only: per-device locks, planning every
+  // device, the undo file (the state the devices had before this boot's restore), writes and
+  // verification. Left-out devices and capabilities are warnings here.
+  core::RestoreRequest request;
+  request.source = &source;
+  request.file = &file;
+  request.policy = &p;
+  request.registry_options = registry_options(globals, p);
+  CliRestoreObserver observer(globals, LeftOutLog::warn);
+  const core::RestoreOutcome outcome = core::run_restore(request, observer);
+  const std::size_t written = outcome.written();
+  const std::size_t differing = outcome.mismatches();
+  for (const core::RestoredDevice& r : outcome.devices) {
     for (const std::string& m : r.result.mismatches) {
       spdlog::error("verify failed: {}", m);
     }
-    differing += r.result.mismatches.size();
   }
   // Every write was done: the file must not be restored again by a later, ordinary boot.
   const fs::path done = state.string() + ".restored";
@@ -186,13 +179,13 @@ int run_restore(const LiveUpdateArgs& a, const GlobalOptions& globals) {
   if (globals.json) {
     print_out(nlohmann::json{{"action", "restored"},
                              {"file", done.string()},
-                             {"devices", restores.size()},
+                             {"devices", outcome.devices.size()},
                              {"written", written},
                              {"mismatches", differing}}
                   .dump(2));
   } else {
     print_out(fmt::format("live-update: restored {} devices ({} writes{}) from {}; renamed to {}",
-                          restores.size(), written,
+                          outcome.devices.size(), written,
                           differing == 0 ? "" : fmt::format(", {} registers differ", differing),
                           state.string(), done.string()));
   }
@@ -219,8 +212,9 @@ Verb add_live_update_verb(CLI::App& app, GlobalOptions& globals) {
       ->required()
       ->check(CLI::IsMember({"early", "late"}))
       ->type_name("STAGE");
-  return {cmd, [a, save, &globals] {
-            return save->parsed() ? run_save(*a, globals) : run_restore(*a, globals);
+  return {cmd, [a, save, &globals](const core::Policy& policy) {
+            return save->parsed() ? run_save(*a, globals, policy)
+                                  : run_restore(*a, globals, policy);
           }};
 }
 

@@ -70,13 +70,13 @@ Verb add_migrate_verb(CLI::App& app, GlobalOptions& globals) {
       ->type_name("FILE");
   cmd->add_flag("--allow-lossy", a->allow_lossy, "Allow steps that drop data (e.g. a downgrade)");
   return {
-      cmd, [a, &globals] {
+      cmd, [a, &globals](const core::Policy& policy) {
         const std::map<std::string, std::uint16_t> targets = parse_targets(a->to);
         // Held until after the rename: no other capstate writes this file meanwhile.
         const core::FileLock lock = core::lock_file_for_writing(a->output);
         core::StateFile file = core::decode_state(
             core::read_file_bounded(a->input, core::kMaxStateFileBytes), a->input);
-        const core::Registry registry = load_registry(globals);
+        const core::Registry registry = load_registry(globals, policy);
         for (const auto& [name, version] : targets) {
           if (registry.find(name) == nullptr) {
             throw CliError(
@@ -92,10 +92,10 @@ Verb add_migrate_verb(CLI::App& app, GlobalOptions& globals) {
         std::vector<std::string> lost;
         for (core::DeviceSection& section : file.devices) {
           // Policy lossy_downgrade = "allow" (for this device) acts like --allow-lossy.
-          const bool allow_lossy = a->allow_lossy || core::effective(policy(), section.address,
-                                                                     section.identity.vendor_id,
-                                                                     section.identity.device_id)
-                                                             .lossy_downgrade.value == "allow";
+          const bool allow_lossy =
+              a->allow_lossy || core::effective(policy, section.address, section.identity.vendor_id,
+                                                section.identity.device_id)
+                                        .lossy_downgrade.value == "allow";
           for (Record& record : section.records) {
             const auto target = targets.find(record.plugin);
             if (target == targets.end() || record.schema_version == target->second) {

@@ -81,8 +81,8 @@ Verb add_plugins_verb(CLI::App& app, GlobalOptions& globals) {
   auto* cmd = app.add_subcommand(
       "plugins",
       "List plugins found on the search path and their status; exit 1 if any is refused");
-  return {cmd, [&globals] {
-            const core::Registry registry = load_registry(globals);
+  return {cmd, [&globals](const core::Policy& policy) {
+            const core::Registry registry = load_registry(globals, policy);
             std::size_t refused = 0;
             for (const core::PluginEntry& e : registry.entries()) {
               refused += e.status == core::PluginStatus::refused ? 1 : 0;

@@ -5,18 +5,23 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
-#include "backends/dump_source.hpp"
-#include "backends/image_source.hpp"
 #include "cli/cli_common.hpp"
 #include "cli/json_error.hpp"
-#include "cli/restore_flow.hpp"
+#include "cli/restore_observer.hpp"
 #include "restore/plan_text.hpp"
-#include "restore/restore_run.hpp"
+#include "restore/restore_session.hpp"
 #include "statefile/codec.hpp"
 #include "util/file_read.hpp"
 
 namespace capstate::cli {
 namespace {
+
+/// Flags of restore and diff that win over the per-device policy (empty/false: the policy's).
+struct MatchFlags {
+  std::string identity;             // --identity exact|ids|none
+  bool identity_subsystem = false;  // --identity-subsystem
+  bool allow_lossy = false;         // --allow-lossy
+};
 
 struct RestoreArgs {
   SourceOptions source;
@@ -28,19 +33,6 @@ struct RestoreArgs {
   bool no_undo = false;  // --no-undo (wins over policy undo)
   std::string undo_dir;  // --undo-dir (empty: policy undo_dir)
 };
-
-void write_copy(core::DeviceSource& source, const std::string& out) {
-  if (auto* dump = dynamic_cast<core::DumpSource*>(&source)) {
-    dump->write_dump(out);
-  } else if (auto* image = dynamic_cast<core::ImageSource*>(&source)) {
-    image->write_image(out);
-  } else {
-    throw CliError(ErrorKind::usage,
-                   "--output-dump works with --dump or --image sources only; leave it out to "
-                   "restore the devices in place",
-                   {{"option", "--output-dump"}});
-  }
-}
 
 /// Options shared by restore and diff: how strictly devices must match.
 void add_restore_match_options(CLI::App* cmd, MatchFlags& m) {
@@ -81,39 +73,37 @@ RestoreInputs load_inputs(const RestoreArgs& a) {
   return in;
 }
 
-// Advisory locks held for the whole restore, taken before planning: each device of the file (in
-// the selection) for a source that writes devices in place, else the --output-dump target.
-std::vector<core::FileLock> lock_restore_targets(const RestoreArgs& a, const RestoreInputs& in) {
-  std::vector<core::FileLock> locks;
-  if (!in.source->writes_hardware()) {
-    if (!a.output_dump.empty()) {
-      locks.push_back(core::lock_file_for_writing(a.output_dump));
-    }
-    return locks;
+// The library request for restore (or, with `mode` compare, diff) of `in` as `a` asks.
+core::RestoreRequest restore_request(const RestoreArgs& a, RestoreInputs& in,
+                                     const core::Policy& policy, const GlobalOptions& globals,
+                                     core::RestoreMode mode) {
+  core::RestoreRequest request;
+  request.source = in.source.get();
+  request.file = &in.file;
+  request.only = in.only;
+  request.policy = &policy;
+  if (!a.match.identity.empty()) {  // CLI11 let only exact, ids and none through
+    request.overrides.identity = core::parse_identity_mode(a.match.identity);
   }
-  if (!a.output_dump.empty()) {  // refused here, before any device is written
-    throw CliError(ErrorKind::usage,
-                   "--output-dump works with --dump or --image sources only; nothing was "
-                   "written; leave it out to restore the devices in place",
-                   {{"option", "--output-dump"}});
-  }
-  return lock_file_devices(in.file, in.only);
+  request.overrides.identity_subsystem = a.match.identity_subsystem;
+  request.overrides.allow_lossy = a.match.allow_lossy;
+  request.mode = mode;
+  request.verify = !a.no_verify;
+  request.undo = !a.no_undo;
+  request.undo_dir = a.undo_dir;
+  request.output_copy = a.output_dump;
+  // Loaded by run_restore once the locks are held; refused plugins are logged by the observer.
+  request.registry_options = registry_options(globals, policy);
+  return request;
 }
 
 // The closing line of a restore whose read-back found differences: how many, and what to do.
-std::string verify_failure_text(const std::vector<core::DeviceRestore>& restores,
-                                const std::string& input) {
-  std::size_t registers = 0;
-  std::size_t devices = 0;
-  for (const core::DeviceRestore& r : restores) {
-    registers += r.result.mismatches.size();
-    devices += r.result.mismatches.empty() ? 0 : 1;
-  }
+std::string verify_failure_text(const core::RestoreOutcome& outcome, const std::string& input) {
   return fmt::format(
       "verify failed: {} registers on {} devices read back different from what was written; "
       "run 'capstate diff {}' with the same source to see them, and check that no driver is "
       "bound to those devices",
-      registers, devices, input);
+      outcome.mismatches(), outcome.devices_with_mismatches(), input);
 }
 
 }  // namespace
@@ -135,27 +125,21 @@ Verb add_restore_verb(CLI::App& app, GlobalOptions& globals) {
                   "With --dump/--image: write the restored devices to FILE (same format)")
       ->type_name("FILE");
   return {
-      cmd, [a, &globals] {
+      cmd, [a, &globals](const core::Policy& policy) {
         RestoreInputs in = load_inputs(*a);
-        // Held until the restore is done, so no other capstate restores these devices.
-        const std::vector<core::FileLock> locks =
-            a->dry_run ? std::vector<core::FileLock>{} : lock_restore_targets(*a, in);
-        const core::Registry registry = load_registry(globals);
-        PlannedDevices planned = plan_with_policy(*in.source, in.file, in.only, registry, a->match,
-                                                  a->no_verify, false, globals);
-        std::vector<core::DeviceRestore>& restores = planned.restores;
+        // Locks, plugins, planning, undo file, writes, verification and --output-dump: the
+        // library does all of it; the left-out lines are logged as errors once all is planned.
+        CliRestoreObserver observer(globals, LeftOutLog::error);
+        const core::RestoreOutcome outcome = core::run_restore(
+            restore_request(*a, in, policy, globals,
+                            a->dry_run ? core::RestoreMode::dry_run : core::RestoreMode::apply),
+            observer);
         std::vector<const core::DevicePlan*> plans;
-        for (const core::DeviceRestore& r : restores) {
+        for (const core::RestoredDevice& r : outcome.devices) {
           plans.push_back(&r.plan);
         }
         // Devices and capabilities left out because a plugin failed (policy plugin_failure).
-        std::size_t left_out = 0;
-        for (const core::DeviceRestore& r : restores) {
-          for (const std::string& line : r.plan.left_out) {
-            spdlog::error("{}", line);
-            ++left_out;
-          }
-        }
+        const std::size_t left_out = outcome.left_out();
         if (a->dry_run) {
           std::string text = "dry run: nothing was written\n";
           for (const core::DevicePlan* p : plans) {
@@ -164,16 +148,10 @@ Verb add_restore_verb(CLI::App& app, GlobalOptions& globals) {
           print_out(globals.json ? core::plans_to_json(plans) : text);
           return left_out == 0 ? kExitOk : kExitFailure;
         }
-        const UndoChoice undo = undo_choice(a->no_undo, a->undo_dir, *in.source);
-        const std::filesystem::path undo_file = save_undo_file(undo, restores, registry, globals);
-        apply_planned(planned, undo, undo_file, globals);
-        if (!a->output_dump.empty()) {
-          write_copy(*in.source, a->output_dump);
-        }
+        const std::filesystem::path& undo_file = outcome.undo_file;
         bool mismatch = false;
         std::string text;
-        for (std::size_t i = 0; i < restores.size(); ++i) {
-          const core::DeviceRestore& r = restores[i];
+        for (const core::RestoredDevice& r : outcome.devices) {
           for (const std::string& m : r.result.mismatches) {
             spdlog::error("verify failed: {}", m);
           }
@@ -184,7 +162,7 @@ Verb add_restore_verb(CLI::App& app, GlobalOptions& globals) {
             continue;
           }
           text += fmt::format("{}: {} writes; verify {}\n", r.plan.address.str(), r.result.written,
-                              !planned.verify[i] ? "skipped"
+                              !r.verify ? "skipped"
                               : r.result.mismatches.empty()
                                   ? fmt::format("OK ({} registers)", r.result.verified)
                                   : fmt::format("FAILED ({} of {} registers differ)",
@@ -192,7 +170,7 @@ Verb add_restore_verb(CLI::App& app, GlobalOptions& globals) {
         }
         if (globals.json) {
           nlohmann::json out = nlohmann::json::array();
-          for (const core::DeviceRestore& r : restores) {
+          for (const core::RestoredDevice& r : outcome.devices) {
             out.push_back({{"address", r.plan.address.str()},
                            {"undo_file", undo_file.empty() ? nlohmann::json(nullptr)
                                                            : nlohmann::json(undo_file.string())},
@@ -202,7 +180,7 @@ Verb add_restore_verb(CLI::App& app, GlobalOptions& globals) {
                            {"left_out", r.plan.left_out}});
           }
           if (mismatch) {  // a failure: one JSON error object, with the results inside
-            print_out(error_json({verify_failure_text(restores, a->input),
+            print_out(error_json({verify_failure_text(outcome, a->input),
                                   ErrorKind::verify,
                                   kExitVerifyFailed,
                                   {{"results", out}}})
@@ -214,7 +192,7 @@ Verb add_restore_verb(CLI::App& app, GlobalOptions& globals) {
           print_out(text);
         }
         if (mismatch) {
-          spdlog::error("{}", verify_failure_text(restores, a->input));
+          spdlog::error("{}", verify_failure_text(outcome, a->input));
         }
         if (left_out != 0) {
           spdlog::error(
@@ -232,16 +210,14 @@ Verb add_diff_verb(CLI::App& app, GlobalOptions& globals) {
   cmd->add_option("FILE", a->input, "State file to compare with")->required()->type_name("FILE");
   add_source_options(cmd, a->source);
   add_restore_match_options(cmd, a->match);
-  return {cmd, [a, &globals] {
+  return {cmd, [a, &globals](const core::Policy& policy) {
             RestoreInputs in = load_inputs(*a);
-            const core::Registry registry = load_registry(globals);
-            const std::vector<core::DeviceRestore> restores =
-                plan_with_policy(*in.source, in.file, in.only, registry, a->match, false, true,
-                                 globals)
-                    .restores;
+            CliRestoreObserver observer(globals, LeftOutLog::none);
+            const core::RestoreOutcome outcome = core::run_restore(
+                restore_request(*a, in, policy, globals, core::RestoreMode::compare), observer);
             std::vector<const core::DevicePlan*> plans;
             std::string text;
-            for (const core::DeviceRestore& r : restores) {
+            for (const core::RestoredDevice& r : outcome.devices) {
               plans.push_back(&r.plan);
               text += core::plan_to_text(r.plan, true);
             }

@@ -6,10 +6,10 @@
 
 #include "cli/cli_common.hpp"
 #include "cli/json_error.hpp"
-#include "cli/policy_options.hpp"
 #include "cli/progress.hpp"
-#include "engine/save_engine.hpp"
-#include "engine/save_state.hpp"
+#include "dispatch/device_save.hpp"
+#include "dispatch/save_state.hpp"
+#include "restore/policy_options.hpp"
 #include "statefile/codec.hpp"
 #include "util/atomic_file.hpp"
 #include "util/file_lock.hpp"
@@ -18,10 +18,11 @@ namespace capstate::cli {
 namespace {
 
 // The save options the policy gives this device (matched on its live identity).
-core::SaveOptions save_options_for(core::DeviceSource& source, const core::PciAddress& address) {
+core::SaveOptions save_options_for(const core::Policy& policy, core::DeviceSource& source,
+                                   const core::PciAddress& address) {
   const core::Device device = source.open(address);
   const core::DeviceIdentity id = core::read_identity(*device.config);
-  return save_options(core::effective(policy(), address, id.vendor_id, id.device_id));
+  return core::save_options(core::effective(policy, address, id.vendor_id, id.device_id));
 }
 
 }  // namespace
@@ -34,7 +35,7 @@ Verb add_save_verb(CLI::App& app, GlobalOptions& globals) {
   cmd->add_option("-o,--output", *output, "State file to write (replaced atomically)")
       ->required()
       ->type_name("FILE");
-  return {cmd, [opts, output, &globals] {
+  return {cmd, [opts, output, &globals](const core::Policy& policy) {
             // Held until after the rename: no other capstate writes this file meanwhile.
             const core::FileLock lock = core::lock_file_for_writing(*output);
             auto source = open_source(*opts);
@@ -45,14 +46,14 @@ Verb add_save_verb(CLI::App& app, GlobalOptions& globals) {
                                          "'capstate list'",
                                          source->describe()));
             }
-            const core::Registry registry = load_registry(globals);
+            const core::Registry registry = load_registry(globals, policy);
             core::SaveReport report;
             core::StateFile file;
             Progress progress("saving", addresses.size(), globals);
             for (const core::PciAddress& address : addresses) {
               progress.step(address);
-              core::StateFile part = core::save_state(*source, {address}, registry,
-                                                      save_options_for(*source, address), report);
+              core::StateFile part = core::save_state(
+                  *source, {address}, registry, save_options_for(policy, *source, address), report);
               file.envelope = part.envelope;
               if (!part.devices.empty()) {  // empty: left out by policy plugin_failure
                 file.devices.push_back(std::move(part.devices.front()));

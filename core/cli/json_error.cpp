@@ -9,14 +9,13 @@
 
 #include "abi/abi_baseline.hpp"
 #include "backends/dump_format.hpp"
-#include "backends/pci_address.hpp"
 #include "backends/sysfs_spaces.hpp"
 #include "discovery/capability_names.hpp"
+#include "dispatch/device_save.hpp"
 #include "engine/field_codec.hpp"
-#include "engine/save_engine.hpp"
+#include "engine/plugin_call.hpp"
 #include "migration/migrate.hpp"
 #include "policy/policy.hpp"
-#include "registry/plugin_call.hpp"
 #include "registry/registry.hpp"
 #include "restore/apply_plan.hpp"
 #include "restore/restore_plan.hpp"
@@ -24,6 +23,7 @@
 #include "statetext/state_text_error.hpp"
 #include "util/file_error.hpp"
 #include "util/file_lock.hpp"
+#include "util/pci_address.hpp"
 
 namespace capstate::cli {
 namespace {

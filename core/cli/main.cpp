@@ -51,6 +51,7 @@ int main(int argc, char** argv) {
   CLI::App app{"capstate: save and restore PCI device state, capability by capability"};
   app.set_version_flag("--version", std::string("capstate ") + CAPSTATE_VERSION);
   GlobalOptions globals;
+  globals.env = read_environment();  // the only place capstate reads its environment
   app.add_flag("-v,--verbose", globals.verbose, "More messages on stderr (repeat for more)");
   app.add_flag("-q,--quiet", globals.quiet, "Only errors on stderr");
   app.add_flag("--json", globals.json, "Print data as JSON on stdout");
@@ -80,21 +81,23 @@ int main(int argc, char** argv) {
     return usage_error(app, e, json_args || globals.json);
   }
   // A --plugin-dir that is not a directory, then a bad policy file, fail the command first thing,
-  // before any plugin is loaded or device touched.
+  // before any plugin is loaded or device touched. The merged policy is built here, once, and
+  // handed to the verb.
+  capstate::core::Policy policy;
   try {
     check_plugin_dirs(globals);
-    load_cli_policy(globals);
+    policy = load_cli_policy(globals);
   } catch (const std::exception& e) {
     setup_logging("warn");
     return report_error(describe_error(e), globals.json);
   }
-  setup_logging(policy().log_level.value);
+  setup_logging(policy.log_level.value);
   for (const Verb& verb : verbs) {
     if (!verb.command->parsed()) {
       continue;
     }
     try {
-      return verb.run();
+      return verb.run(policy);
     } catch (const std::exception& e) {
       return report_error(describe_error(e), globals.json);
     } catch (...) {

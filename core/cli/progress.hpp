@@ -4,8 +4,8 @@
 #include <cstddef>
 #include <string>
 
-#include "backends/pci_address.hpp"
 #include "cli/cli_common.hpp"
+#include "util/pci_address.hpp"
 
 namespace capstate::cli {
 

@@ -125,9 +125,10 @@ CapabilityNames CapabilityNames::load(const fs::path& file) {
   return result;
 }
 
-std::optional<fs::path> CapabilityNames::find_default_file() {
-  if (const char* env = std::getenv("CAPSTATE_DATA_DIR"); env != nullptr && *env != '\0') {
-    if (auto file = existing(env)) {
+std::optional<fs::path> CapabilityNames::find_default_file(
+    const std::optional<std::string>& env_data_dir) {
+  if (env_data_dir && !env_data_dir->empty()) {
+    if (auto file = existing(*env_data_dir)) {
       return file;
     }
   }
@@ -141,8 +142,8 @@ std::optional<fs::path> CapabilityNames::find_default_file() {
   return existing(CAPSTATE_INSTALL_DATADIR);
 }
 
-CapabilityNames CapabilityNames::load_default() {
-  if (auto file = find_default_file()) {
+CapabilityNames CapabilityNames::load_default(const std::optional<std::string>& env_data_dir) {
+  if (auto file = find_default_file(env_data_dir)) {
     return load(*file);
   }
   return {};

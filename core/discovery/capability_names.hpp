@@ -32,10 +32,12 @@ class CapabilityNames {
   /// Reads `file`; throws CapabilityNamesError naming the file, line and column on any problem.
   static CapabilityNames load(const std::filesystem::path& file);
   /// Loads the first file found by find_default_file(), or returns an empty table if none exists.
-  static CapabilityNames load_default();
-  /// The default file: in $CAPSTATE_DATA_DIR, then <exe dir>/../share/capstate, then the
-  /// install data directory; nullopt if none of them holds capability-names.toml.
-  static std::optional<std::filesystem::path> find_default_file();
+  static CapabilityNames load_default(const std::optional<std::string>& env_data_dir);
+  /// The default file: in `env_data_dir` (the value of CAPSTATE_DATA_DIR as the caller read it;
+  /// nullopt when unset), then <exe dir>/../share/capstate, then the install data directory;
+  /// nullopt if none of them holds capability-names.toml. Reads no environment variable.
+  static std::optional<std::filesystem::path> find_default_file(
+      const std::optional<std::string>& env_data_dir);
 
   /// The name of `id`, or "unknown standard capability 0x%02x" / "unknown extended capability
   /// 0x%04x" when the table has none.

@@ -3,8 +3,9 @@
 
 #include <bitset>
 #include <cstdint>
-#include <cstdio>
 #include <string>
+
+#include "util/hex.hpp"
 
 namespace capstate::core {
 namespace {
@@ -20,13 +21,6 @@ constexpr std::uint16_t kFirstStandardOffset = 0x40;
 constexpr std::uint8_t kEndOfListId = 0xff;
 constexpr std::uint16_t kFirstExtendedOffset = 0x100;
 constexpr std::uint32_t kNoExtendedAccess = 0xffffffffU;
-
-// "0x" followed by at least `digits` lower-case hex digits.
-std::string hex(unsigned value, int digits) {
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "0x%0*x", digits, value);
-  return buf;
-}
 
 // "1 entry", "3 entries".
 std::string entries(std::size_t n) {

@@ -6,6 +6,7 @@
 #include <map>
 
 #include "engine/field_codec.hpp"
+#include "util/target_text.hpp"
 
 namespace capstate::core {
 namespace {
@@ -121,11 +122,9 @@ std::vector<ArrayValues> read_arrays(std::string_view plugin, const Layout& layo
         values.values.clear();
         why = e.what();
         if (warnings != nullptr) {
-          warnings->push_back(fmt::format(
-              "{}: {} array '{}' of plugin '{}' not saved: {}", regs.device_name(),
-              cap.kind == CapKind::standard ? fmt::format("standard capability 0x{:02x}", cap.id)
-                                            : fmt::format("extended capability 0x{:04x}", cap.id),
-              a.name, plugin, why));
+          warnings->push_back(fmt::format("{}: {} array '{}' of plugin '{}' not saved: {}",
+                                          regs.device_name(), target_text(cap), a.name, plugin,
+                                          why));
         }
       }
     }

@@ -2,8 +2,9 @@
 #include "engine/field_codec.hpp"
 
 #include <algorithm>
-#include <cstdio>
 #include <set>
+
+#include "util/hex.hpp"
 
 namespace capstate::core {
 namespace {
@@ -28,19 +29,13 @@ std::uint32_t get_le(std::span<const std::uint8_t> in, std::size_t at, unsigned 
   return value;
 }
 
-std::string hex32(std::uint32_t v) {
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "0x%x", static_cast<unsigned>(v));
-  return buf;
-}
-
 }  // namespace
 
 std::uint32_t RegisterCache::read(std::uint16_t offset, Width width) {
   const std::uint32_t absolute = static_cast<std::uint32_t>(cap_.offset) + offset;
   if (absolute + width_bytes(width) > config_.size()) {
-    throw AccessError(config_.device_name() + ": register at capability offset " + hex32(offset) +
-                      " (config offset " + hex32(absolute) + ") lies beyond the " +
+    throw AccessError(config_.device_name() + ": register at capability offset " + hex(offset) +
+                      " (config offset " + hex(absolute) + ") lies beyond the " +
                       std::to_string(config_.size()) +
                       "-byte configuration space; the layout or the capability offset is wrong");
   }
@@ -57,7 +52,7 @@ std::uint32_t RegisterCache::read_absolute(std::uint32_t absolute, Width width) 
     return it->value;
   }
   if (absolute + width_bytes(width) > config_.size()) {
-    throw AccessError(config_.device_name() + ": register at config offset " + hex32(absolute) +
+    throw AccessError(config_.device_name() + ": register at config offset " + hex(absolute) +
                       " lies beyond the " + std::to_string(config_.size()) +
                       "-byte configuration space; the layout is wrong");
   }
@@ -206,9 +201,9 @@ std::size_t walk_payload(std::string_view plugin, const Layout& layout,
     const std::size_t n = layout.fields.size();
     const std::uint32_t known = n >= 32 ? 0xffffffffU : ((1U << n) - 1U);
     if ((bitmap & ~known) != 0) {
-      throw PayloadError(where(plugin, layout) + ": presence bitmap " + hex32(bitmap) +
+      throw PayloadError(where(plugin, layout) + ": presence bitmap " + hex(bitmap) +
                          " marks fields beyond the " + std::to_string(n) +
-                         " the layout has (unknown bits " + hex32(bitmap & ~known) +
+                         " the layout has (unknown bits " + hex(bitmap & ~known) +
                          "); the record is corrupt or was written by another layout");
     }
     at = kBitmapBytes;
@@ -334,7 +329,7 @@ std::vector<std::uint8_t> pack_named_fields(std::string_view plugin, const Layou
       throw PayloadError(where(plugin, layout) + ": field '" + v.name + "' is given twice");
     }
     if (v.present && (v.value & ~width_mask(it->width)) != 0) {
-      throw PayloadError(where(plugin, layout) + ": value " + hex32(v.value) + " of field '" +
+      throw PayloadError(where(plugin, layout) + ": value " + hex(v.value) + " of field '" +
                          v.name + "' does not fit its " + std::to_string(width_bits(it->width)) +
                          " bits");
     }

@@ -328,4 +328,10 @@ std::uint64_t layout_fingerprint(std::string_view plugin, const Layout& layout) 
   return sink.checksum();
 }
 
+std::uint64_t crc64_xz(std::string_view bytes) {
+  CrcSink sink;
+  sink.put(bytes);
+  return sink.checksum();
+}
+
 }  // namespace capstate::core

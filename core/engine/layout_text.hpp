@@ -41,6 +41,10 @@ std::string canonical_layout_text(std::string_view plugin, const Layout& layout)
 /// CRC-64/XZ of canonical_layout_text(plugin, layout): the fingerprint stored in every record.
 std::uint64_t layout_fingerprint(std::string_view plugin, const Layout& layout);
 
+/// CRC-64/XZ of `bytes` (reflected polynomial 0x42F0E1EBA9EA3693, init and final XOR all ones;
+/// check value 0x995dc9bbdf1939fa for "123456789"): the checksum behind every fingerprint.
+std::uint64_t crc64_xz(std::string_view bytes);
+
 /// Text of one presence rule as it appears after "present=" in the canonical text.
 std::string presence_text(const Presence& presence);
 

@@ -3,7 +3,7 @@
 #include <fmt/format.h>
 
 #include "engine/field_codec.hpp"
-#include "engine/save_engine.hpp"
+#include "engine/record_check.hpp"
 #include "registry/registry.hpp"
 
 namespace capstate::core {
@@ -26,40 +26,21 @@ const Plugin& plugin_of(const PluginEntry& entry) {
   return *entry.plugin;
 }
 
-void check_record_with(const Plugin& plugin, const PluginEntry* entry, const Record& record,
+// The schema window and fingerprint checks of the engine (check_record_layout), as MigrationError.
+void check_record_with(const Plugin& plugin, const PluginPrints* prints, const Record& record,
                        std::string_view producer) {
   const PluginInfo info = plugin.info();
-  if (record.schema_version < info.oldest_schema || record.schema_version > info.current_schema) {
-    throw MigrationError(fmt::format(
-        "plugin '{}' {} reads schema versions {} to {}, but the record for {} 0x{:x} at 0x{:03x} "
-        "(written by {}) has schema {}; {}",
-        info.name, info.version, info.oldest_schema, info.current_schema,
-        to_string(record.capability.kind), record.capability.id, record.capability.offset, producer,
-        record.schema_version,
-        record.schema_version > info.current_schema
-            ? "install a newer plugin, or write the file for this release with 'capstate migrate'"
-            : "the record is older than this plugin still reads; migrate it with an older "
-              "release"));
-  }
-  const Layout* layout = find_layout(plugin, record.schema_version);
-  if (layout == nullptr) {
-    throw MigrationError(fmt::format("plugin '{}' declares no layout for schema {}", info.name,
-                                     record.schema_version));
-  }
-  const std::uint64_t expected = record_fingerprint(entry, info.name, *layout);
-  if (!fingerprint_matches(record.fingerprint, expected, *layout)) {
-    throw MigrationError(fmt::format(
-        "plugin '{}' schema {}: the record's layout fingerprint 0x{:016x} differs from this "
-        "plugin's 0x{:016x} for the same schema (written by {}); the layout changed without a "
-        "version bump — refusing rather than misreading the registers",
-        info.name, record.schema_version, record.fingerprint, expected, producer));
+  const RecordCheck check = check_record_layout(
+      plugin, info, record.capability, record.schema_version, record.fingerprint, producer, prints);
+  if (check.layout == nullptr) {
+    throw MigrationError(check.refusal);
   }
 }
 
-MigrationResult migrate_record_with(const Plugin& plugin, const PluginEntry* entry,
+MigrationResult migrate_record_with(const Plugin& plugin, const PluginPrints* prints,
                                     const Record& record, std::uint16_t target, bool allow_lossy,
                                     std::string_view producer) {
-  check_record_with(plugin, entry, record, producer);
+  check_record_with(plugin, prints, record, producer);
   const PluginInfo info = plugin.info();
   if (target < info.oldest_schema || target > info.current_schema) {
     throw MigrationError(fmt::format("plugin '{}' has no schema {} (it has {} to {})", info.name,
@@ -116,7 +97,7 @@ MigrationResult migrate_record_with(const Plugin& plugin, const PluginEntry* ent
     }
     rec.payload = std::move(payload);
     rec.schema_version = next;
-    rec.fingerprint = record_fingerprint(entry, info.name, *layout);
+    rec.fingerprint = record_fingerprint(prints, info.name, *layout);
   }
   return result;
 }
@@ -128,7 +109,8 @@ void check_record(const Plugin& plugin, const Record& record, std::string_view p
 }
 
 void check_record(const PluginEntry& entry, const Record& record, std::string_view producer) {
-  check_record_with(plugin_of(entry), &entry, record, producer);
+  const PluginPrints prints = prints_of(entry);
+  check_record_with(plugin_of(entry), &prints, record, producer);
 }
 
 MigrationResult migrate_record(const Plugin& plugin, const Record& record, std::uint16_t target,
@@ -138,7 +120,8 @@ MigrationResult migrate_record(const Plugin& plugin, const Record& record, std::
 
 MigrationResult migrate_record(const PluginEntry& entry, const Record& record, std::uint16_t target,
                                bool allow_lossy, std::string_view producer) {
-  return migrate_record_with(plugin_of(entry), &entry, record, target, allow_lossy, producer);
+  const PluginPrints prints = prints_of(entry);
+  return migrate_record_with(plugin_of(entry), &prints, record, target, allow_lossy, producer);
 }
 
 }  // namespace capstate::core

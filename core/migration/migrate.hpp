@@ -25,8 +25,9 @@ struct MigrationResult {
   std::vector<std::string> lost;  ///< one line per lossy step applied
 };
 
-/// Refuses a record whose schema is outside the plugin's window or whose fingerprint differs
-/// from its schema's layout; `producer` (e.g. "capstate 0.1.0") is named in the message.
+/// Refuses (MigrationError) a record whose schema is outside the plugin's window or whose
+/// fingerprint differs from its schema's layout, with the text of check_record_layout
+/// (engine/record_check.hpp); `producer` (e.g. "capstate 0.1.0") is named in the message.
 void check_record(const Plugin& plugin, const Record& record, std::string_view producer);
 
 /// check_record() with the plugin of a loaded registry entry and the fingerprints it computed at

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "backends/pci_address.hpp"
+#include "util/pci_address.hpp"
 
 namespace capstate::core {
 
@@ -86,8 +86,11 @@ void merge_policy_text(Policy& policy, const std::string& text, const std::strin
 /// etc/capstate/capstate.toml, etc/capstate/conf.d/*.toml (name order); only those that exist.
 std::vector<std::filesystem::path> system_policy_files(const std::filesystem::path& root);
 
-/// The config root: `cli_root` when not empty, else $CAPSTATE_CONFIG_ROOT, else "/".
-std::filesystem::path policy_root(const std::string& cli_root);
+/// The config root: `cli_root` (--config-root) when not empty, else `env_root` when set and not
+/// empty, else "/". `env_root` is the value of CAPSTATE_CONFIG_ROOT as the caller read it: the
+/// library reads no environment variable.
+std::filesystem::path policy_root(const std::string& cli_root,
+                                  const std::optional<std::string>& env_root);
 
 /// Defaults, then the system files under `root`, then each of `config_files` (which must exist).
 Policy load_policy(const std::filesystem::path& root,

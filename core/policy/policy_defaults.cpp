@@ -1,6 +1,7 @@
 // default_policy(), policy_root() and system_policy_files(): where a policy starts.
 #include <algorithm>
-#include <cstdlib>
+#include <optional>
+#include <string>
 #include <system_error>
 
 #include "policy/policy.hpp"
@@ -38,13 +39,13 @@ Policy default_policy() {
   return p;
 }
 
-std::filesystem::path policy_root(const std::string& cli_root) {
+std::filesystem::path policy_root(const std::string& cli_root,
+                                  const std::optional<std::string>& env_root) {
   if (!cli_root.empty()) {
     return cli_root;
   }
-  const char* env = std::getenv("CAPSTATE_CONFIG_ROOT");
-  if (env != nullptr && *env != '\0') {
-    return env;
+  if (env_root && !env_root->empty()) {
+    return *env_root;
   }
   return "/";
 }

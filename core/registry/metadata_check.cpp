@@ -1,22 +1,16 @@
 #include "registry/metadata_check.hpp"
 
 #include <algorithm>
-#include <cstdio>
 #include <set>
 #include <vector>
 
 #include "capstate/sdk/config_space.hpp"
 #include "registry/claim_match.hpp"
 #include "registry/registry.hpp"
+#include "util/hex.hpp"
 
 namespace capstate::core {
 namespace {
-
-std::string hex(std::uint32_t v) {
-  char text[16];
-  std::snprintf(text, sizeof text, "0x%x", static_cast<unsigned>(v));
-  return text;
-}
 
 bool valid_width(Width w) {
   return w == Width::byte || w == Width::word || w == Width::dword;

@@ -249,19 +249,7 @@ Registry Registry::from_plugins(std::vector<std::shared_ptr<const Plugin>> plugi
 
 std::optional<std::uint64_t> cached_fingerprint(const PluginEntry& entry, std::string_view plugin,
                                                 const Layout& layout) {
-  if (plugin != entry.name) {
-    return std::nullopt;
-  }
-  for (const LayoutPrint& print : entry.layouts) {
-    const Layout& d = print.declared;
-    if (print.layout == &layout && d.schema_version == layout.schema_version &&
-        d.encoding == layout.encoding && d.fields.data() == layout.fields.data() &&
-        d.fields.size() == layout.fields.size() && d.extra.data() == layout.extra.data() &&
-        d.extra.size() == layout.extra.size()) {
-      return print.fingerprint;
-    }
-  }
-  return std::nullopt;
+  return cached_fingerprint(prints_of(entry), plugin, layout);
 }
 
 const PluginEntry* Registry::handler(CapabilityId cap) const {

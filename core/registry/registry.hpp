@@ -9,9 +9,12 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "capstate/sdk/plugin.hpp"
+#include "engine/fingerprints.hpp"
+#include "engine/plugin_call.hpp"
 
 namespace capstate::core {
 
@@ -25,13 +28,6 @@ enum class PluginStatus {
 
 /// Name of a status as printed ("loaded", "refused", ...).
 std::string_view to_string(PluginStatus s);
-
-/// One layout a loaded plugin declared, with its fingerprint computed once, at load time.
-struct LayoutPrint {
-  const Layout* layout = nullptr;  ///< the plugin's own Layout object (lives as long as the plugin)
-  Layout declared;                 ///< that Layout's value at load time (its views, not their data)
-  std::uint64_t fingerprint = 0;   ///< layout_fingerprint(plugin name, declared)
-};
 
 /// One plugin file and what the registry made of it.
 struct PluginEntry {
@@ -49,6 +45,18 @@ struct PluginEntry {
   std::vector<LayoutPrint> layouts;      ///< one per declared schema, oldest first; set when loaded
   std::shared_ptr<const Plugin> plugin;  ///< set when loaded; keeps its library loaded
 };
+
+/// The fingerprints `entry` computed at load time, for the engine's record functions.
+inline PluginPrints prints_of(const PluginEntry& entry) {
+  return PluginPrints{entry.name, entry.layouts};
+}
+
+/// guarded_call() (engine/plugin_call.hpp) naming the plugin of `entry`.
+template <typename F>
+decltype(auto) guarded_call(const PluginEntry& entry, std::string_view device,
+                            std::string_view what, F&& fn) {
+  return guarded_call(std::string_view(entry.name), device, what, std::forward<F>(fn));
+}
 
 /// How the registry searches and what it trusts.
 struct RegistryOptions {
@@ -73,16 +81,17 @@ std::string capability_key(CapabilityId cap);
 /// Parses a key made by capability_key() (case and digit count are forgiven); nullopt if malformed.
 std::optional<CapabilityId> parse_capability_key(std::string_view key);
 
-/// Search path in priority order: --plugin-dir values, CAPSTATE_PLUGIN_PATH (colon list),
-/// policy plugin_dirs, then the build-tree or install directory found from the executable.
+/// Search path in priority order: --plugin-dir values, `env_path` (the value of
+/// CAPSTATE_PLUGIN_PATH as the caller read it, a colon list; nullopt when unset), policy
+/// plugin_dirs, then the build-tree or install directory found from the executable. Reads no
+/// environment variable.
 std::vector<std::filesystem::path> plugin_search_path(
-    const std::vector<std::filesystem::path>& cli_dirs,
+    const std::vector<std::filesystem::path>& cli_dirs, const std::optional<std::string>& env_path,
     const std::vector<std::filesystem::path>& policy_dirs);
 
-/// The fingerprint `entry` holds for `layout` of plugin `plugin`, when that is the very Layout
-/// object (same address and same views) the plugin declared at load time under the same name;
-/// nullopt otherwise (the caller computes it). Never stale: a plugin that hands out other Layout
-/// objects later misses the cache, and the plugin (so its layouts) lives as long as the entry.
+/// cached_fingerprint(prints_of(entry), plugin, layout) (engine/fingerprints.hpp): the fingerprint
+/// `entry` holds for that very Layout object of plugin `plugin`, or nullopt. Never stale: the
+/// plugin (so its layouts) lives as long as the entry.
 std::optional<std::uint64_t> cached_fingerprint(const PluginEntry& entry, std::string_view plugin,
                                                 const Layout& layout);
 
@@ -100,7 +109,7 @@ class Registry {
   const std::vector<PluginEntry>& entries() const { return entries_; }
   /// The loaded plugin whose least specific claim covers target type `cap` (the generic
   /// fallback, or the first narrow claim when none is generic), or null. Saving and restoring
-  /// choose per device with assign_targets() (engine/targets.hpp) instead.
+  /// choose per device with assign_targets() (dispatch/targets.hpp) instead.
   const PluginEntry* handler(CapabilityId cap) const;
   /// The loaded plugin called `name`, or null.
   const PluginEntry* find(std::string_view name) const;

@@ -40,6 +40,7 @@ fs::path default_plugin_dir() {
 }  // namespace
 
 std::vector<fs::path> plugin_search_path(const std::vector<fs::path>& cli_dirs,
+                                         const std::optional<std::string>& env_path,
                                          const std::vector<fs::path>& policy_dirs) {
   std::vector<fs::path> path;
   auto add = [&path](const fs::path& p) {
@@ -57,8 +58,8 @@ std::vector<fs::path> plugin_search_path(const std::vector<fs::path>& cli_dirs,
   for (const auto& d : cli_dirs) {
     add(d);
   }
-  if (const char* env = std::getenv("CAPSTATE_PLUGIN_PATH"); env != nullptr) {
-    const std::string list = env;
+  if (env_path) {
+    const std::string& list = *env_path;
     std::size_t start = 0;
     while (start <= list.size()) {
       const std::size_t colon = std::min(list.find(':', start), list.size());

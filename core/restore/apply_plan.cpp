@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "util/target_text.hpp"
+
 namespace capstate::core {
 namespace {
 
@@ -97,12 +99,7 @@ ApplyResult apply_plan(Device& device, const DevicePlan& plan, bool verify) {
     if (((found ^ w.value) & verify) != 0) {
       result.mismatches.push_back(
           fmt::format("{}: {} ({}): expected 0x{:0{}x}, found 0x{:0{}x} (verify mask 0x{:0{}x})",
-                      device.address.str(), write_text(w),
-                      w.capability.kind == CapKind::standard
-                          ? fmt::format("standard capability 0x{:02x} at 0x{:03x}", w.capability.id,
-                                        w.capability.offset)
-                          : fmt::format("extended capability 0x{:04x} at 0x{:03x}", w.capability.id,
-                                        w.capability.offset),
+                      device.address.str(), write_text(w), target_text(w.capability),
                       w.value & verify, 2 * width_bytes(w.width), found & verify,
                       2 * width_bytes(w.width), verify, 2 * width_bytes(w.width)));
     }

@@ -3,9 +3,9 @@
 
 #include <string>
 
-#include "backends/pci_address.hpp"
 #include "restore/restore_plan.hpp"
 #include "statefile/state_file.hpp"
+#include "util/pci_address.hpp"
 
 namespace capstate::core {
 

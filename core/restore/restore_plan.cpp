@@ -7,11 +7,11 @@
 #include <tuple>
 
 #include "discovery/discovery.hpp"
+#include "dispatch/device_save.hpp"
+#include "dispatch/targets.hpp"
 #include "engine/field_codec.hpp"
-#include "engine/save_engine.hpp"
-#include "engine/targets.hpp"
+#include "engine/plugin_call.hpp"
 #include "migration/migrate.hpp"
-#include "registry/plugin_call.hpp"
 #include "restore/identity_check.hpp"
 
 namespace capstate::core {

@@ -8,7 +8,7 @@
 
 #include "backends/device_source.hpp"
 #include "capstate/sdk/restore.hpp"
-#include "engine/save_engine.hpp"
+#include "dispatch/device_save.hpp"
 #include "registry/registry.hpp"
 #include "statefile/state_file.hpp"
 

@@ -4,7 +4,7 @@
 
 #include <algorithm>
 
-#include "registry/plugin_call.hpp"
+#include "engine/plugin_call.hpp"
 
 namespace capstate::core {
 

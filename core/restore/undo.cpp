@@ -8,8 +8,8 @@
 #include <cstring>
 
 #include "discovery/discovery.hpp"
-#include "engine/save_engine.hpp"
-#include "engine/save_state.hpp"
+#include "dispatch/device_save.hpp"
+#include "dispatch/save_state.hpp"
 #include "statefile/codec.hpp"
 #include "util/atomic_file.hpp"
 #include "util/file_lock.hpp"

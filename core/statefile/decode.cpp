@@ -10,13 +10,13 @@
 #include "statefile/codec.hpp"
 #include "statefile/crc32c.hpp"
 #include "statefile/validation.hpp"
+#include "util/hex.hpp"
 
 namespace capstate::core {
 
 namespace {
 
 namespace checks = statefile_checks;
-using checks::hex;
 
 constexpr std::string_view kCorrupt = "the file is truncated or corrupt — save the device again";
 
@@ -230,8 +230,8 @@ class Decoder {
                   u32(pos + 19), u8(pos + 23),  u8(pos + 24)};
     check(pos + 19, checks::class_problem(s.identity.class_code));
     if (auto [it, added] = seen_addresses.emplace(s.address, *where_.section_index); !added) {
-      fail(pos + 4, "the address " + checks::address_text(s.address) +
-                        " was already saved in device section " + std::to_string(it->second + 1) +
+      fail(pos + 4, "the address " + s.address.str() + " was already saved in device section " +
+                        std::to_string(it->second + 1) +
                         "; a device may appear only once in a state file");
     }
     std::uint32_t count = u32(pos + 25);

@@ -5,9 +5,9 @@
 #include <string>
 #include <vector>
 
-#include "backends/pci_address.hpp"
 #include "capstate/sdk/record.hpp"
 #include "statefile/format.hpp"
+#include "util/pci_address.hpp"
 
 namespace capstate::core {
 

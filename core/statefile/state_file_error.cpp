@@ -1,6 +1,6 @@
 #include "statefile/state_file_error.hpp"
 
-#include "statefile/validation.hpp"
+#include "util/hex.hpp"
 
 namespace capstate::core {
 
@@ -13,13 +13,13 @@ std::string StateFileError::describe(const StateFileLocation& where) {
   std::string text = where.file;
   const char* sep = ": ";
   if (where.byte_offset) {
-    text += sep + std::string("byte ") + statefile_checks::hex(*where.byte_offset);
+    text += sep + std::string("byte ") + hex(*where.byte_offset);
     sep = ", ";
   }
   if (where.section_index) {
     text += sep + std::string("device section ") + std::to_string(*where.section_index + 1);
     if (where.section_address) {
-      text += " (" + statefile_checks::address_text(*where.section_address) + ")";
+      text += " (" + where.section_address->str() + ")";
     }
     sep = ", ";
   }

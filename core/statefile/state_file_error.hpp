@@ -6,7 +6,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "backends/pci_address.hpp"
+#include "util/pci_address.hpp"
 
 namespace capstate::core {
 

@@ -1,32 +1,17 @@
 #include "statefile/validation.hpp"
 
-#include <cstdio>
-
 #include "statefile/format.hpp"
+#include "util/hex.hpp"
+#include "util/target_text.hpp"
 
 namespace capstate::core::statefile_checks {
-
-std::string hex(std::uint64_t value) {
-  char buf[24];
-  std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(value));
-  return buf;
-}
-
-std::string address_text(const PciAddress& a) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%04x:%02x:%02x.%x", static_cast<unsigned>(a.domain),
-                static_cast<unsigned>(a.bus), static_cast<unsigned>(a.device),
-                static_cast<unsigned>(a.function));
-  return buf;
-}
 
 std::string describe(const Capability& cap) {
   const std::string id = cap.id == 0 ? "" : " (ID " + hex(cap.id) + ")";
   switch (cap.kind) {
     case CapKind::standard:
     case CapKind::extended:
-      return std::string(to_string(cap.kind)) + " capability " + hex(cap.id) + " at offset " +
-             hex(cap.offset);
+      return target_text(cap);
     case CapKind::header:
       return "header target" + id + " at offset " + hex(cap.offset);
     case CapKind::region:

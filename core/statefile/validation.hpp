@@ -6,8 +6,8 @@
 #include <string>
 #include <string_view>
 
-#include "backends/pci_address.hpp"
 #include "capstate/sdk/capability.hpp"
+#include "util/pci_address.hpp"
 
 namespace capstate::core::statefile_checks {
 
@@ -30,18 +30,12 @@ std::optional<std::string> class_problem(std::uint32_t class_code);
 std::optional<std::string> capability_problem(const Capability& cap,
                                               std::uint16_t envelope_version);
 
-/// "standard capability 0x10 at offset 0x40", "header target at offset 0x0", "region at offset
-/// 0x80", for messages.
+/// "standard capability 0x10 at 0x040" (target_text), "header target at offset 0x0", "region at
+/// offset 0x80", for messages; a header or region record names its ID when it is not 0.
 std::string describe(const Capability& cap);
 
 /// "capability instance" for a standard or extended capability, "target" for the header and
 /// regions: what a section may hold only one record of, for duplicate messages.
 std::string target_noun(const Capability& cap);
-
-/// "0x1a4": lower-case hex with a 0x prefix, for messages.
-std::string hex(std::uint64_t value);
-
-/// "0000:01:00.0", for messages.
-std::string address_text(const PciAddress& address);
 
 }  // namespace capstate::core::statefile_checks

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "statetext/text_names.hpp"
+#include "util/hex.hpp"
 
 namespace capstate::core {
 namespace {
@@ -16,10 +17,6 @@ std::string toml_key(std::string_view key) {
                                         "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
                                         "0123456789_-") == std::string_view::npos;
   return bare ? std::string(key) : toml_string(key);
-}
-
-std::string hex(std::uint64_t value, unsigned digits) {
-  return fmt::format("0x{:0{}x}", value, digits);
 }
 
 std::string utc_text(std::int64_t unix_time) {

@@ -4,7 +4,7 @@
 
 #include <algorithm>
 
-#include "engine/save_engine.hpp"
+#include "dispatch/entry_records.hpp"
 
 namespace capstate::core {
 namespace {

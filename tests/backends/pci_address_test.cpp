@@ -1,6 +1,7 @@
 // PciAddress text forms and the -s / -d selectors, including exact error texts.
-#include "backends/pci_address.hpp"
+#include "util/pci_address.hpp"
 #include "backend_test_util.hpp"
+#include "util/hex.hpp"
 
 namespace capstate::core {
 namespace {
@@ -146,6 +147,19 @@ TEST(Selector, IdErrors) {
             "invalid ID filter \"18086:10d3\": vendor 0x18086 is out of range (0-ffff)" + form);
   EXPECT_THAT(error_of<std::invalid_argument>([&] { s.parse_ids("8086:g"); }),
               HasSubstr("device \"g\" is not a hexadecimal number"));
+}
+
+// util/hex.hpp writes the hex numbers of every message; the address texts above use it.
+TEST(HexText, PrefixedShortestPaddedAndBare) {
+  EXPECT_EQ(hex(0), "0x0");
+  EXPECT_EQ(hex(0x1f), "0x1f");
+  EXPECT_EQ(hex(0xffffffffffffffffULL), "0xffffffffffffffff");
+  EXPECT_EQ(hex(0x1f, 4), "0x001f");
+  EXPECT_EQ(hex(0x12345, 2), "0x12345");
+  EXPECT_EQ(hex(0, 0), "0x0");
+  EXPECT_EQ(hex(0x0123456789abcdefULL, 16), "0x0123456789abcdef");
+  EXPECT_EQ(hex_digits(0xff), "ff");
+  EXPECT_EQ(hex_digits(0), "0");
 }
 
 }  // namespace

@@ -5,9 +5,9 @@
 #include "backend_test_util.hpp"
 #include "backends/dump_format.hpp"
 #include "backends/image_source.hpp"
-#include "backends/pci_address.hpp"
 #include "backends/sysfs_source.hpp"
 #include "util/file_error.hpp"
+#include "util/pci_address.hpp"
 
 namespace capstate::core {
 namespace {

@@ -9,12 +9,12 @@
 #include <stdexcept>
 
 #include "backends/dump_format.hpp"
-#include "backends/pci_address.hpp"
 #include "backends/sysfs_spaces.hpp"
 #include "cli/json_error.hpp"
 #include "restore/restore_plan.hpp"
 #include "statetext/state_text_error.hpp"
 #include "util/file_error.hpp"
+#include "util/pci_address.hpp"
 
 namespace capstate::cli {
 namespace {

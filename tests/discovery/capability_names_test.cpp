@@ -87,17 +87,16 @@ TEST(CapabilityNames, BuildTreeHoldsACopyOfTheDataFile) {
 TEST_F(CapabilityNamesFiles, DefaultFindsFileNextToTheProgram) {
   ::unsetenv("CAPSTATE_DATA_DIR");
   // Test binaries live in <build>/tests, so <exe>/../share/capstate is the build tree's copy.
-  const auto found = CapabilityNames::find_default_file();
+  const auto found = CapabilityNames::find_default_file(std::nullopt);
   ASSERT_TRUE(found.has_value());
   EXPECT_EQ(fs::weakly_canonical(*found),
             fs::weakly_canonical(CAPSTATE_BINARY_DIR "/share/capstate/capability-names.toml"));
-  EXPECT_EQ(CapabilityNames::load_default().name(std_id(0x11)), "MSI-X");
+  EXPECT_EQ(CapabilityNames::load_default(std::nullopt).name(std_id(0x11)), "MSI-X");
 }
 
-TEST_F(CapabilityNamesFiles, DataDirEnvironmentComesFirst) {
+TEST_F(CapabilityNamesFiles, DataDirEnvironmentValueComesFirst) {
   write("capability-names.toml", "[standard]\n\"0x11\" = \"Renamed\"\n");
-  ::setenv("CAPSTATE_DATA_DIR", dir_.c_str(), 1);
-  const auto names = CapabilityNames::load_default();
+  const auto names = CapabilityNames::load_default(dir_.string());
   EXPECT_EQ(names.source(), dir_ / "capability-names.toml");
   EXPECT_EQ(names.name(std_id(0x11)), "Renamed");
   EXPECT_EQ(names.name(std_id(0x10)), "unknown standard capability 0x10");

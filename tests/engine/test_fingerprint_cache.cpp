@@ -6,8 +6,8 @@
 #include <array>
 #include <memory>
 
+#include "dispatch/entry_records.hpp"
 #include "engine/layout_text.hpp"
-#include "engine/save_engine.hpp"
 #include "fake_spaces.hpp"
 #include "registry/registry.hpp"
 

@@ -7,7 +7,7 @@
 
 #include "backends/dump_source.hpp"
 #include "discovery/discovery.hpp"
-#include "engine/save_engine.hpp"
+#include "dispatch/device_save.hpp"
 #include "ltr_plugin.hpp"
 #include "msix_plugin.hpp"
 #include "pcie_plugin.hpp"

@@ -3,11 +3,11 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "dispatch/device_save.hpp"
 #include "engine/layout_text.hpp"
-#include "engine/save_engine.hpp"
+#include "engine/plugin_call.hpp"
 #include "fake_plugin.hpp"
 #include "fake_spaces.hpp"
-#include "registry/plugin_call.hpp"
 
 namespace capstate::core {
 namespace {
@@ -121,26 +121,30 @@ TEST(DecodeRecord, RefusesChangedFingerprint) {
   Record r = save_record(plugin, kCap, cfg, nullptr);
   const std::uint64_t good = r.fingerprint;
   r.fingerprint = 0x0123456789abcdefULL;
-  char expected_fp[128];
+  char expected_fp[320];
   std::snprintf(expected_fp, sizeof expected_fp,
-                "has fingerprint 0x%016llx but the record carries "
-                "0x0123456789abcdef",
+                "plugin 'fake' schema 2: the record's layout fingerprint 0x0123456789abcdef "
+                "differs from 0x%016llx, which plugin 'fake' 0.1 has for that schema: the layout "
+                "changed without a version bump (record for standard capability 0x99 at 0x040)",
                 static_cast<unsigned long long>(good));
   EXPECT_THAT([&] { decode_record(plugin, r); },
               ThrowsMessage<EngineError>(
-                  AllOf(HasSubstr("layout changed without a version bump: plugin 'fake' schema 2"),
-                        HasSubstr(expected_fp))));
+                  AllOf(HasSubstr(expected_fp),
+                        HasSubstr("use the plugin build that wrote the record, or save the device "
+                                  "again with this one"))));
 }
 
 TEST(DecodeRecord, RefusesSchemaOutsideWindow) {
   FakePlugin plugin;
   Record r{kCap, "fake", 3, 0, {}, ""};
   EXPECT_THAT([&] { decode_record(plugin, r); },
-              ThrowsMessage<EngineError>(
-                  HasSubstr("has schema 3, but plugin 'fake' 0.1 supports schemas 1 to 2")));
+              ThrowsMessage<EngineError>(HasSubstr(
+                  "plugin 'fake' 0.1 reads schema versions 1 to 2, but the record for standard "
+                  "capability 0x99 at 0x040 has schema 3; install a newer plugin")));
   r.schema_version = 0;
   EXPECT_THAT([&] { decode_record(plugin, r); },
-              ThrowsMessage<EngineError>(HasSubstr("has schema 0")));
+              ThrowsMessage<EngineError>(AllOf(HasSubstr("has schema 0"),
+                                               HasSubstr("older than this plugin still reads"))));
 }
 
 TEST(DecodeRecord, RefusesOtherPluginsRecord) {
@@ -176,7 +180,7 @@ TEST(AssembleRecord, Errors) {
       [&] { assemble_record(plugin, kCap, 1, fields, extra); },
       ThrowsMessage<EngineError>(HasSubstr("schema 1 has no extra data, but value 'echo'")));
   EXPECT_THAT([&] { assemble_record(plugin, kCap, 7, fields, extra); },
-              ThrowsMessage<EngineError>(HasSubstr("supports schemas 1 to 2")));
+              ThrowsMessage<EngineError>(HasSubstr("reads schema versions 1 to 2")));
   const std::vector<FieldValue> missing{{"ctl", 1, true, Width::word}};
   EXPECT_THAT([&] { assemble_record(plugin, kCap, 2, missing, extra); },
               ThrowsMessage<PayloadError>(HasSubstr("field 'ext' is missing")));

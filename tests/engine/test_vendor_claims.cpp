@@ -10,8 +10,8 @@
 #include <sstream>
 
 #include "backends/dump_source.hpp"
-#include "engine/save_engine.hpp"
-#include "engine/targets.hpp"
+#include "dispatch/device_save.hpp"
+#include "dispatch/targets.hpp"
 #include "registry/claim_match.hpp"
 #include "registry/registry.hpp"
 #include "restore/apply_plan.hpp"

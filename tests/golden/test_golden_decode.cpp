@@ -6,7 +6,7 @@
 #include <set>
 
 #include "engine/layout_text.hpp"
-#include "engine/save_engine.hpp"
+#include "engine/record_codec.hpp"
 #include "golden_fixture.hpp"
 #include "migration/migrate.hpp"
 

@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 #include <stdexcept>
 
-#include "engine/save_state.hpp"
+#include "dispatch/save_state.hpp"
 #include "restore/restore_run.hpp"
 #include "statefile/codec.hpp"
 

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "backends/dump_source.hpp"
-#include "engine/save_engine.hpp"
+#include "dispatch/device_save.hpp"
 #include "registry/registry.hpp"
 #include "restore/restore_plan.hpp"
 #include "statefile/state_file.hpp"

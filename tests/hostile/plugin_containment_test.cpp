@@ -5,8 +5,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "engine/plugin_call.hpp"
 #include "hostile_support.hpp"
-#include "registry/plugin_call.hpp"
 #include "statefile/codec.hpp"
 
 namespace capstate::hostile {

@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "engine/layout_text.hpp"
-#include "engine/save_engine.hpp"
+#include "engine/record_codec.hpp"
 #include "ltr_plugin.hpp"
 #include "migration/migrate.hpp"
 #include "msix_plugin.hpp"

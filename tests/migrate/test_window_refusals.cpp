@@ -18,22 +18,25 @@ TEST(WindowRefusals, NewerThanCurrentNamesPluginVersionsWindowAndProducer) {
   const pcie::PciePlugin p;
   Record r = make_record(p, kPcieCap, 2, {0x01, 0, 0, 0, 0x0f, 0x00});
   r.schema_version = 3;
-  EXPECT_THAT([&] { migrate(p, r, 2); },
-              ::testing::ThrowsMessage<core::MigrationError>(AllOf(
-                  HasSubstr("plugin 'pcie' 1.0.0 reads schema versions 1 to 2, but the record "
-                            "for standard 0x10 at 0x054 (written by capstate 0.9.0) has schema 3"),
-                  HasSubstr("install a newer plugin"))));
+  EXPECT_THAT(
+      [&] { migrate(p, r, 2); },
+      ::testing::ThrowsMessage<core::MigrationError>(AllOf(
+          HasSubstr(
+              "plugin 'pcie' 1.0.0 reads schema versions 1 to 2, but the record "
+              "for standard capability 0x10 at 0x054 (written by capstate 0.9.0) has schema 3"),
+          HasSubstr("install a newer plugin"))));
 }
 
 TEST(WindowRefusals, OlderThanOldestIsRefused) {
   const ltr::LtrPlugin p;
   Record r = make_record(p, kLtrCap, 1, {0x46, 0x08, 0x0f, 0x0c});
   r.schema_version = 0;
-  EXPECT_THAT([&] { migrate(p, r, 2); },
-              ::testing::ThrowsMessage<core::MigrationError>(AllOf(
-                  HasSubstr("plugin 'ltr' 1.0.0 reads schema versions 1 to 2, but the record for "
-                            "extended 0x18 at 0x148 (written by capstate 0.9.0) has schema 0"),
-                  HasSubstr("older than this plugin still reads"))));
+  EXPECT_THAT(
+      [&] { migrate(p, r, 2); },
+      ::testing::ThrowsMessage<core::MigrationError>(AllOf(
+          HasSubstr("plugin 'ltr' 1.0.0 reads schema versions 1 to 2, but the record for "
+                    "extended capability 0x0018 at 0x148 (written by capstate 0.9.0) has schema 0"),
+          HasSubstr("older than this plugin still reads"))));
 }
 
 TEST(WindowRefusals, TargetOutsideTheWindowIsRefused) {

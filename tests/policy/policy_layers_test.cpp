@@ -116,12 +116,11 @@ TEST(PolicyLayers, ArraysAreReplacedWinnersMergedPerKeyDevicesAppended) {
   EXPECT_EQ(p.devices[1].identity->source, "b.toml:6");
 }
 
-TEST(PolicyLayers, RootComesFromTheFlagThenTheEnvironment) {
-  ::setenv("CAPSTATE_CONFIG_ROOT", "/from/env", 1);
-  EXPECT_EQ(core::policy_root("/from/flag"), "/from/flag");
-  EXPECT_EQ(core::policy_root(""), "/from/env");
-  ::unsetenv("CAPSTATE_CONFIG_ROOT");
-  EXPECT_EQ(core::policy_root(""), "/");
+TEST(PolicyLayers, RootComesFromTheFlagThenTheEnvironmentValue) {
+  EXPECT_EQ(core::policy_root("/from/flag", "/from/env"), "/from/flag");
+  EXPECT_EQ(core::policy_root("", "/from/env"), "/from/env");
+  EXPECT_EQ(core::policy_root("", ""), "/");
+  EXPECT_EQ(core::policy_root("", std::nullopt), "/");
 }
 
 std::string packaged() {

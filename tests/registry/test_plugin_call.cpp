@@ -1,11 +1,13 @@
-// guarded_call(): plugin exceptions reach core only as PluginFailure, with plugin, device, action.
+// guarded_call() (engine/plugin_call.hpp, and its PluginEntry overload in registry/registry.hpp):
+// plugin exceptions reach core only as PluginFailure, with plugin, device, action.
 #include <gtest/gtest.h>
 
 #include <stdexcept>
 #include <string>
 
 #include "capstate/sdk/access.hpp"
-#include "registry/plugin_call.hpp"
+#include "engine/plugin_call.hpp"
+#include "registry/registry.hpp"  // the PluginEntry overload
 
 namespace capstate::core {
 namespace {

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "backends/model_source.hpp"
-#include "engine/save_engine.hpp"
+#include "dispatch/device_save.hpp"
 #include "ltr_plugin.hpp"
 #include "msix_plugin.hpp"
 #include "pcie_plugin.hpp"

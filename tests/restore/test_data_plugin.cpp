@@ -6,8 +6,8 @@
 #include <array>
 #include <memory>
 
+#include "engine/plugin_call.hpp"
 #include "registry/metadata_check.hpp"
-#include "registry/plugin_call.hpp"
 #include "restore/apply_plan.hpp"
 #include "restore_fixture.hpp"
 

@@ -113,7 +113,7 @@ TEST_F(RestoreRefusal, SchemaNewerThanThePlugin) {
   record(newer, "ltr").schema_version = 3;
   EXPECT_THAT(refusal(newer, registry_),
               AllOf(HasSubstr("plugin 'ltr' 1.0.0 reads schema versions 1 to 2, but the record "
-                              "for extended 0x18 at 0x100"),
+                              "for extended capability 0x0018 at 0x100"),
                     HasSubstr("has schema 3"), HasSubstr("install a newer plugin")));
 }
 

@@ -168,7 +168,7 @@ TEST_F(StateFileHostile, Version2HeaderAndRegionRules) {
                         "(header) and 3 (region)"));
   // Standard and extended capabilities keep their rules in version 2.
   EXPECT_THAT(patched(1, 7, 0xfc, 2),
-              HasSubstr("record 2: extended capability 0x18 at offset 0xfc: extended capabilities "
+              HasSubstr("record 2: extended capability 0x0018 at 0x0fc: extended capabilities "
                         "live at offsets 0x100-0xfff"));
 }
 
@@ -316,7 +316,7 @@ TEST_F(StateFileHostile, DuplicateRecords) {
   put_le(bad, record(2).begin + 7, 0x40, 2);  // record 3 (0x12 at 0x60) moves to 0x40...
   put_le(bad, record(2).begin + 5, 0x10, 2);  // ...and becomes 0x10, like record 1
   test::reseal_record(bad, record(2).begin, record(2).end);
-  EXPECT_THAT(refusal(bad), HasSubstr("record 3: standard capability 0x10 at offset 0x40 was "
+  EXPECT_THAT(refusal(bad), HasSubstr("record 3: standard capability 0x10 at 0x040 was "
                                       "already saved in record 1; each capability instance may be "
                                       "saved only once"));
 }
@@ -340,14 +340,13 @@ TEST_F(StateFileHostile, CapabilityOffsetsOutsideTheirList) {
     test::reseal_record(bad, record(0).begin, record(0).end);
     return refusal(bad);
   };
-  EXPECT_THAT(
-      with_offset(CapKind::standard, 0x1000),
-      HasSubstr("record 1: standard capability 0x10 at offset 0x1000: the offset is outside "
-                "configuration space (0x0-0xfff)"));
+  EXPECT_THAT(with_offset(CapKind::standard, 0x1000),
+              HasSubstr("record 1: standard capability 0x10 at 0x1000: the offset is outside "
+                        "configuration space (0x0-0xfff)"));
   EXPECT_THAT(with_offset(CapKind::extended, 0x1000),
-              HasSubstr("extended capability 0x10 at offset 0x1000: the offset is outside"));
+              HasSubstr("extended capability 0x0010 at 0x1000: the offset is outside"));
   EXPECT_THAT(with_offset(CapKind::standard, 0x20),
-              HasSubstr("standard capability 0x10 at offset 0x20: standard capabilities live at "
+              HasSubstr("standard capability 0x10 at 0x020: standard capabilities live at "
                         "offsets 0x40-0xff"));
   EXPECT_THAT(with_offset(CapKind::standard, 0x100),
               HasSubstr("standard capabilities live at offsets 0x40-0xff"));

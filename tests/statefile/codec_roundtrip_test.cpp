@@ -164,7 +164,7 @@ TEST(StateFileEncodeRefuses, OverlongAndNonPrintableNames) {
 TEST(StateFileEncodeRefuses, DuplicateRecordAndAddress) {
   StateFile f = sample_state(1, 2);
   f.devices[0].records[1].capability = f.devices[0].records[0].capability;
-  EXPECT_THAT(encode_error(f), HasSubstr("record 2: standard capability 0x10 at offset 0x40 was "
+  EXPECT_THAT(encode_error(f), HasSubstr("record 2: standard capability 0x10 at 0x040 was "
                                          "already saved in record 1"));
   f = sample_state(3, 1);
   f.devices[2].address = f.devices[0].address;
@@ -195,8 +195,8 @@ TEST(StateFileEncodeRefuses, Version1WithAClaim) {
   StateFile f = sample_state(1, 2);
   f.devices[0].records[1].claim = "vendor 0x8086";
   EXPECT_EQ(encode_error(f),
-            "out.cst: device section 1 (0000:01:00.0), record 2: extended capability 0x18 at "
-            "offset 0x110: the record has a claim (\"vendor 0x8086\"), which needs envelope "
+            "out.cst: device section 1 (0000:01:00.0), record 2: extended capability 0x0018 at "
+            "0x110: the record has a claim (\"vendor 0x8086\"), which needs envelope "
             "version 2, but the file is being written as version 1 (records without claims); "
             "write it as version 2; nothing was written");
   f.envelope.envelope_version = 2;

@@ -10,7 +10,7 @@
 #include "discovery/discovery.hpp"
 #include "engine/field_codec.hpp"
 #include "engine/layout_text.hpp"
-#include "engine/save_engine.hpp"
+#include "engine/record_codec.hpp"
 #include "fake_spaces.hpp"
 #include "ltr_layout.hpp"
 #include "ltr_plugin.hpp"

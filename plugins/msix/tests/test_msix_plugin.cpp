@@ -7,12 +7,12 @@
 
 #include "engine/field_codec.hpp"
 #include "engine/layout_text.hpp"
-#include "engine/save_engine.hpp"
+#include "engine/plugin_call.hpp"
+#include "engine/record_codec.hpp"
 #include "fake_spaces.hpp"
 #include "msix_layout.hpp"
 #include "msix_plugin.hpp"
 #include "registry/metadata_check.hpp"
-#include "registry/plugin_call.hpp"
 
 namespace capstate::msix {
 namespace {

@@ -7,7 +7,7 @@
 
 #include "engine/field_codec.hpp"
 #include "engine/layout_text.hpp"
-#include "engine/save_engine.hpp"
+#include "engine/record_codec.hpp"
 #include "fake_spaces.hpp"
 #include "pcie_layout.hpp"
 #include "pcie_plugin.hpp"

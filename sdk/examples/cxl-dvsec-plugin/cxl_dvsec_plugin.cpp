@@ -58,14 +58,15 @@ inline constexpr std::array<capstate::Layout, 1> kLayouts{{
 class CxlDvsecPlugin final : public capstate::Plugin {
  public:
   capstate::PluginInfo info() const override {
-    return {.name = "cxl-dvsec",
-            .version = "1.0.0",
-            .summary = "CXL device DVSEC of the Xilinx c084: CXL Control's cache and memory enables",
-            .claims = kClaims,
-            .current_schema = 1,
-            .oldest_schema = 1,
-            .restore_phase = 250,
-            .needs_bar_access = false};
+    return {
+        .name = "cxl-dvsec",
+        .version = "1.0.0",
+        .summary = "CXL device DVSEC of the Xilinx c084: CXL Control's cache and memory enables",
+        .claims = kClaims,
+        .current_schema = 1,
+        .oldest_schema = 1,
+        .restore_phase = 250,
+        .needs_bar_access = false};
   }
   std::span<const capstate::Layout> layouts() const override { return kLayouts; }
 };

@@ -6,8 +6,6 @@
 #include <string_view>
 #include <utility>
 
-#include "registry/registry.hpp"
-
 namespace capstate::core {
 
 /// A plugin's code threw; the text names the plugin, the device and what it was doing. It keeps
@@ -62,13 +60,6 @@ decltype(auto) guarded_call_lazy(std::string_view plugin, D&& describe, F&& fn) 
     throw PluginFailure(plugin, device, what,
                         "unknown exception (not derived from std::exception)");
   }
-}
-
-/// guarded_call() naming the plugin of `entry`.
-template <typename F>
-decltype(auto) guarded_call(const PluginEntry& entry, std::string_view device,
-                            std::string_view what, F&& fn) {
-  return guarded_call(std::string_view(entry.name), device, what, std::forward<F>(fn));
 }
 
 }  // namespace capstate::core

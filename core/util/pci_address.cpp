@@ -1,5 +1,5 @@
 // PciAddress text form and the pciutils-style -s / -d selectors.
-#include "backends/pci_address.hpp"
+#include "util/pci_address.hpp"
 
 #include <cstdio>
 #include <stdexcept>
@@ -30,12 +30,6 @@ std::vector<std::string_view> split(std::string_view text, char sep) {
   }
 }
 
-std::string hex_text(std::uint32_t v) {
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%x", v);
-  return buf;
-}
-
 constexpr const char* kSlotForm =
     "expected [[domain:]bus:][device][.function] in hex, e.g. 00:1f.2 or 0000:01:00 "
     "(empty parts and * match anything)";
@@ -57,8 +51,8 @@ std::optional<std::uint32_t> selector_part(std::string_view whole, std::string_v
                                       "\" is not a hexadecimal number; " + form);
   }
   if (*v > max) {
-    throw AddressTextError(whole, prefix + name + " 0x" + hex_text(*v) + " is out of range (0-" +
-                                      hex_text(max) + "); " + form);
+    throw AddressTextError(whole, prefix + name + " " + hex(*v) + " is out of range (0-" +
+                                      hex_digits(max) + "); " + form);
   }
   return v;
 }

@@ -1,10 +1,10 @@
-#include "engine/save_state.hpp"
+#include "dispatch/save_state.hpp"
 
 #include <sys/utsname.h>
 
 #include <ctime>
 
-#include "registry/plugin_call.hpp"
+#include "engine/plugin_call.hpp"
 #include "util/version.hpp"
 
 namespace capstate::core {

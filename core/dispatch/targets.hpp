@@ -9,6 +9,7 @@
 #include "capstate/sdk/config_space.hpp"
 #include "registry/registry.hpp"
 #include "statefile/state_file.hpp"
+#include "util/target_text.hpp"
 
 namespace capstate::core {
 
@@ -24,14 +25,11 @@ struct TargetOwner {
 /// specific loaded claim whose device match and `when` conditions (read from the target's own
 /// registers) hold. Regions are taken most specific first; one that would hold a capability's
 /// header is left out with a line in `warnings` (when not null), one that overlaps a region
-/// already taken is left out silently (a narrower claim won it).
+/// already taken is left out silently (a narrower claim won it). Messages name targets with
+/// target_text (util/target_text.hpp).
 std::vector<TargetOwner> assign_targets(const Registry& registry, ConfigSpace& config,
                                         const DeviceIdentity& identity,
                                         std::span<const Capability> caps,
                                         std::vector<std::string>* warnings);
-
-/// "standard capability 0x10 at 0x040", "extended capability 0x000b at 0x100", "configuration
-/// header", "region 0x40-0x7f": how messages name a target.
-std::string target_text(const Capability& target);
 
 }  // namespace capstate::core

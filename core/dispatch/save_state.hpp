@@ -4,7 +4,7 @@
 #include <vector>
 
 #include "backends/device_source.hpp"
-#include "engine/save_engine.hpp"
+#include "dispatch/device_save.hpp"
 #include "registry/registry.hpp"
 #include "statefile/state_file.hpp"
 

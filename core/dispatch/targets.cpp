@@ -1,5 +1,5 @@
 // assign_targets: the most specific matching claim takes each target.
-#include "engine/targets.hpp"
+#include "dispatch/targets.hpp"
 
 #include <fmt/format.h>
 
@@ -49,21 +49,6 @@ TargetOwner owner_of(const Registry& registry, const Capability& target, ConfigS
 }
 
 }  // namespace
-
-std::string target_text(const Capability& target) {
-  switch (target.kind) {
-    case CapKind::standard:
-      return fmt::format("standard capability 0x{:02x} at 0x{:03x}", target.id, target.offset);
-    case CapKind::extended:
-      return fmt::format("extended capability 0x{:04x} at 0x{:03x}", target.id, target.offset);
-    case CapKind::header:
-      return "configuration header";
-    case CapKind::region:
-      return fmt::format("region at 0x{:03x}", target.offset);
-  }
-  return fmt::format("target of kind {} at 0x{:03x}", static_cast<unsigned>(target.kind),
-                     target.offset);
-}
 
 std::vector<TargetOwner> assign_targets(const Registry& registry, ConfigSpace& config,
                                         const DeviceIdentity& identity,
