@@ -23,13 +23,14 @@ TEST(AbiCheckJson, SuccessIsAnObjectListingEachPlugin) {
   EXPECT_EQ(doc.at("ok"), true);
   EXPECT_EQ(doc.at("baseline"), baseline);
   const nlohmann::json& plugins = doc.at("plugins");
-  ASSERT_EQ(plugins.size(), 3U);
+  ASSERT_EQ(plugins.size(), 4U);
   EXPECT_EQ(plugins[0], (nlohmann::json{{"name", "ltr"},
                                         {"oldest", 1},
                                         {"current", 2},
                                         {"summary", "ltr: schemas 1..2 match the baseline"}}));
-  EXPECT_EQ(plugins[1].at("name"), "msix");
-  EXPECT_EQ(plugins[2].at("name"), "pcie");
+  EXPECT_EQ(plugins[1].at("name"), "msi");
+  EXPECT_EQ(plugins[2].at("name"), "msix");
+  EXPECT_EQ(plugins[3].at("name"), "pcie");
 }
 
 TEST(AbiCheckJson, FailureIsTheStandardErrorWithEveryProblem) {

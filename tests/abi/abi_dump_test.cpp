@@ -20,10 +20,11 @@ TEST(AbiDump, WritesExactlyThePluginAndSchemaFiles) {
   const RunResult run = run_capstate(tmp, {"abi", "dump", "-o", (tmp.path() / "abi").string()});
   ASSERT_EQ(run.exit_code, 0) << run.err;
   EXPECT_THAT(run.out, HasSubstr("pcie: schemas 1..2 written to"));
-  EXPECT_THAT(files_below(tmp.path() / "abi"),
-              ElementsAre("ltr/plugin.txt", "ltr/schema-1.txt", "ltr/schema-2.txt",
-                          "msix/plugin.txt", "msix/schema-1.txt", "msix/schema-2.txt",
-                          "pcie/plugin.txt", "pcie/schema-1.txt", "pcie/schema-2.txt"));
+  EXPECT_THAT(
+      files_below(tmp.path() / "abi"),
+      ElementsAre("ltr/plugin.txt", "ltr/schema-1.txt", "ltr/schema-2.txt", "msi/plugin.txt",
+                  "msi/schema-1.txt", "msix/plugin.txt", "msix/schema-1.txt", "msix/schema-2.txt",
+                  "pcie/plugin.txt", "pcie/schema-1.txt", "pcie/schema-2.txt"));
   EXPECT_EQ(read_text(tmp.path() / "abi/pcie/plugin.txt"),
             "capstate-abi-plugin 1\nname pcie\noldest_schema 1\ncurrent_schema 2\n");
 }

@@ -180,7 +180,7 @@ TEST_F(AbiPluginOption, UnknownPluginIsAnErrorNamingTheLoadedPlugins) {
   RunResult r = run({"abi", "check", "--baseline", baseline_.string(), "--plugin", "pn"});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_THAT(r.err, HasSubstr("abi check: --plugin 'pn' is not a loaded plugin; loaded plugins: "
-                               "ltr, msix, pcie, pm (searched: " +
+                               "ltr, msi, msix, pcie, pm (searched: " +
                                plugins_.string()));
   EXPECT_THAT(r.err, HasSubstr("add the plugin's directory with --plugin-dir"));
   const fs::path out = tmp_.path() / "unwritten";
@@ -194,7 +194,7 @@ TEST_F(AbiPluginOption, UnknownPluginIsAnErrorNamingTheLoadedPlugins) {
   const nlohmann::json error = nlohmann::json::parse(r.out).at("error");
   EXPECT_EQ(error.at("kind"), "plugin");
   EXPECT_EQ(error.at("plugin"), "pm");
-  EXPECT_EQ(error.at("loaded"), nlohmann::json({"ltr", "msix", "pcie"}));
+  EXPECT_EQ(error.at("loaded"), nlohmann::json({"ltr", "msi", "msix", "pcie"}));
   EXPECT_FALSE(fs::exists(out));
 }
 
@@ -207,7 +207,7 @@ TEST_F(AbiPluginOption, PluginFoundButNotLoadedSaysWhy) {
   EXPECT_THAT(r.err,
               HasSubstr("--plugin 'pm' is not a loaded plugin (" + (plugins_ / "pm.so").string() +
                         " is disabled: plugin 'pm' is disabled by policy); loaded "
-                        "plugins: ltr, msix, pcie"));
+                        "plugins: ltr, msi, msix, pcie"));
 }
 
 }  // namespace

@@ -171,16 +171,18 @@ struct ExpectedPlugin {
   unsigned phase;
   bool needs_bar_access;
   const char* version;
+  unsigned current_schema;
 };
 
-TEST(PluginsCli, JsonListsTheThreeBuildTreePlugins) {
+TEST(PluginsCli, JsonListsTheBuildTreePlugins) {
   TempDir tmp;
   const RunResult r = run_capstate(tmp, {"--json", "plugins"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const json plugins = json::parse(r.out);
-  const ExpectedPlugin expected[] = {{"ltr", "extended", 0x18, 100, false, "1.0.0"},
-                                     {"msix", "standard", 0x11, 300, true, "1.1.0"},
-                                     {"pcie", "standard", 0x10, 200, false, "1.0.0"}};
+  const ExpectedPlugin expected[] = {{"ltr", "extended", 0x18, 100, false, "1.0.0", 2},
+                                     {"msi", "standard", 0x05, 300, false, "1.0.0", 1},
+                                     {"msix", "standard", 0x11, 300, true, "1.1.0", 2},
+                                     {"pcie", "standard", 0x10, 200, false, "1.0.0", 2}};
   ASSERT_EQ(plugins.size(), std::size(expected)) << r.out;
   const std::string dir = std::string(CAPSTATE_BINARY_DIR) + "/lib/capstate/plugins/";
   for (const ExpectedPlugin& e : expected) {
@@ -194,7 +196,7 @@ TEST(PluginsCli, JsonListsTheThreeBuildTreePlugins) {
     EXPECT_EQ(p->at("status"), "loaded");
     EXPECT_EQ(p->at("reason"), "");
     EXPECT_EQ(p->at("oldest_schema"), 1);
-    EXPECT_EQ(p->at("current_schema"), 2);
+    EXPECT_EQ(p->at("current_schema"), e.current_schema);
     EXPECT_EQ(p->at("restore_phase"), e.phase);
     EXPECT_EQ(p->at("needs_bar_access"), e.needs_bar_access);
     EXPECT_EQ(p->at("version"), e.version);
@@ -211,6 +213,9 @@ TEST(PluginsCli, TextFormNamesSchemaWindowAndPhase) {
   EXPECT_NE(r.out.find("ltr        1.0.0    loaded   extended 0x0018; schema 1..2; phase 100\n"),
             std::string::npos)
       << r.out;
+  EXPECT_NE(r.out.find("msi        1.0.0    loaded   standard 0x05; schema 1..1; phase 300\n"),
+            std::string::npos)
+      << r.out;
   EXPECT_NE(r.out.find("msix       1.1.0    loaded   standard 0x11; schema 1..2; phase 300; "
                        "needs BAR access\n"),
             std::string::npos)
@@ -225,7 +230,7 @@ TEST(PluginsCli, ExtraPluginDirThatIsEmptyChangesNothing) {
   const RunResult r = run_capstate(tmp, {"--json", "plugins", "--plugin-dir", tmp.path().string()},
                                    {.env = {"CAPSTATE_PLUGIN_PATH=" + tmp.path().string()}});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_EQ(json::parse(r.out).size(), 3U) << r.out;
+  EXPECT_EQ(json::parse(r.out).size(), 4U) << r.out;
 }
 
 // A fresh directory `name` in `tmp` (mode 0755) holding copies of the .so files of `from` (mode
@@ -272,7 +277,7 @@ TEST(PluginsCli, RefusedPluginFailsTheJsonListToo) {
   EXPECT_EQ(r.exit_code, 1);
   const json plugins = json::parse(r.out);  // the list, not an error object
   ASSERT_TRUE(plugins.is_array()) << r.out;
-  ASSERT_EQ(plugins.size(), 4U) << r.out;
+  ASSERT_EQ(plugins.size(), 5U) << r.out;
   EXPECT_EQ(plugins[0].at("file"), dir + "/junk.so");
   EXPECT_EQ(plugins[0].at("status"), "refused");
   EXPECT_NE(plugins[0].at("reason"), "");

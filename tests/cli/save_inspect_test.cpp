@@ -41,8 +41,9 @@ TEST(SaveInspectAssemble, RoundTripIsByteIdentical) {
   const RunResult saved = run_capstate(tmp, {"save", "--dump", q35(), "-o", state});
   ASSERT_EQ(saved.exit_code, 0) << saved.err;
   const std::uintmax_t size = std::filesystem::file_size(state);
-  // 12 devices; 16 records = pcie + msix on the 4 root ports, NIC, NVMe, virtio-net and xHCI.
-  EXPECT_EQ(saved.out, "saved 12 devices, 16 records (25 capabilities without a plugin skipped), " +
+  // 12 devices; 18 records = pcie + msix on the 4 root ports, NIC, NVMe, virtio-net and xHCI,
+  // and msi on the NIC and the AHCI controller.
+  EXPECT_EQ(saved.out, "saved 12 devices, 18 records (23 capabilities without a plugin skipped), " +
                            std::to_string(size) + " bytes to " + state + "\n");
 
   const RunResult toml = run_capstate(tmp, {"inspect", state});

@@ -121,7 +121,7 @@ done
 if grep -q '^./usr/bin/' <<<"$devcontents"; then fail "libcapstate-dev ships programs"; fi
 
 # --- 4. Run what was packaged --------------------------------------------------------------------
-# expect_plugins CAPSTATE ROOT: pcie, msix and ltr load from ROOT/usr/lib/<multiarch>/capstate/plugins;
+# expect_plugins CAPSTATE ROOT: pcie, msix, msi and ltr load from ROOT/usr/lib/<multiarch>/capstate/plugins;
 # the checker: the entry of plugin NAME is loaded, from FILE, with a version.
 cat >"$work/check_plugin.py" <<'EOF'
 import json, sys
@@ -139,7 +139,7 @@ expect_plugins() {
     fail "$1 plugins failed: $(cat "$work/plugins.err")"
     return
   fi
-  for name in pcie msix ltr; do
+  for name in pcie msix msi ltr; do
     python3 "$work/check_plugin.py" "$name" "$2$plugindir/$name.so" <<<"$out" ||
       fail "plugin $name from $2$plugindir"
   done

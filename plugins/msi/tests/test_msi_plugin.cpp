@@ -1,0 +1,203 @@
+// Tests of the msi plugin: its variants on three real devices, the exact restore sequence on a
+// model device, Enable off before a changed message, and must-match refusals.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <fstream>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "backends/dump_source.hpp"
+#include "backends/model_source.hpp"
+#include "discovery/discovery.hpp"
+#include "dispatch/device_save.hpp"
+#include "msi_layout.hpp"
+#include "msi_plugin.hpp"
+#include "registry/metadata_check.hpp"
+#include "registry/registry.hpp"
+#include "restore/apply_plan.hpp"
+#include "restore/restore_plan.hpp"
+
+namespace capstate::msi {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+
+std::string real_dump(const std::string& name) {
+  std::ifstream in(std::string(CAPSTATE_TEST_DATA_DIR) + "/real/" + name);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// The present fields (name=value) of the MSI record saved from a real dump.
+std::vector<std::string> saved_msi(const std::string& dump) {
+  core::DumpSource source(real_dump(dump), dump);
+  core::Device device = source.open(source.addresses().at(0));
+  const core::DiscoveryResult found = core::discover(*device.config);
+  const auto cap = std::find_if(found.capabilities.begin(), found.capabilities.end(),
+                                [](const Capability& c) { return c.id == kCapabilityId; });
+  EXPECT_NE(cap, found.capabilities.end());
+  MsiPlugin plugin;
+  const Record r = core::save_record(plugin, *cap, *device.config, nullptr);
+  std::vector<std::string> out;
+  for (const core::FieldValue& f : core::decode_record(plugin, r).fields) {
+    if (f.present) {
+      char text[64];
+      std::snprintf(text, sizeof text, "%s=0x%x", f.name.c_str(), f.value);
+      out.push_back(text);
+    }
+  }
+  return out;
+}
+
+TEST(MsiLayout, ValidatesWithItsVariants) {
+  MsiPlugin plugin;
+  EXPECT_EQ(core::metadata_problem(plugin.info(), plugin.layouts()), "");
+}
+
+// I350 at 0x50: 64-bit, maskable, disabled, never programmed.
+TEST(MsiRealDumps, SixtyFourBitMaskable) {
+  EXPECT_THAT(saved_msi("intel-i350-gbe-sriov-tph.xxxx.txt"),
+              ElementsAre("address_lo=0x0", "address_hi=0x0", "data_64=0x0", "mask_64=0x0",
+                          "message_control=0x180"));
+}
+
+// Sky Lake-E root port at 0x60: 32-bit, maskable, enabled with 1 of 2 vectors, vector 1 masked.
+TEST(MsiRealDumps, ThirtyTwoBitMaskable) {
+  EXPECT_THAT(
+      saved_msi("intel-skylake-sp-pcie-root-port-vsec.xxxx.txt"),
+      ElementsAre("address_lo=0xfee00038", "data_32=0x0", "mask_32=0x2", "message_control=0x103"));
+}
+
+// Cannon Point root port at 0x80: 32-bit, not maskable, enabled.
+TEST(MsiRealDumps, ThirtyTwoBitWithoutMasking) {
+  EXPECT_THAT(saved_msi("intel-cannonpoint-lp-pcie-root-port-dpc-ptm.xxxx.txt"),
+              ElementsAre("address_lo=0xfee00238", "data_32=0x0", "message_control=0x1"));
+}
+
+constexpr core::PciAddress kAddress{0, 1, 0, 0};
+constexpr std::uint16_t kMsi = 0x50;
+
+// A model device with MSI at 0x50 whose control word is `control`.
+std::vector<std::uint8_t> image(std::uint16_t control, std::uint32_t lo, std::uint32_t hi,
+                                std::uint16_t data, std::uint32_t mask) {
+  std::vector<std::uint8_t> b(kConventionalSize, 0);
+  const auto put = [&](std::size_t at, std::uint32_t v, unsigned n) {
+    for (unsigned i = 0; i < n; ++i) {
+      b[at + i] = static_cast<std::uint8_t>(v >> (8 * i));
+    }
+  };
+  put(0x00, 0x10d38086, 4);
+  put(0x06, 0x0010, 2);
+  put(0x08, 0x02000000, 4);
+  put(0x34, kMsi, 1);
+  put(kMsi, 0x0005, 2);
+  put(kMsi + 2, control, 2);
+  put(kMsi + 4, lo, 4);
+  const bool wide = (control & k64Bit) != 0;
+  if (wide) {
+    put(kMsi + 8, hi, 4);
+  }
+  put(kMsi + (wide ? 0x0c : 0x08), data, 2);
+  put(kMsi + (wide ? 0x10 : 0x0c), mask, 4);
+  return b;
+}
+
+std::vector<std::uint8_t> writable(std::uint16_t control) {
+  std::vector<std::uint8_t> w(kConventionalSize, 0);
+  const bool wide = (control & k64Bit) != 0;
+  const auto ones = [&](std::size_t at, unsigned n) {
+    std::fill_n(w.begin() + static_cast<std::ptrdiff_t>(at), n, 0xff);
+  };
+  w[kMsi + 2] = 0x71;  // Enable, Multiple Message Enable
+  ones(kMsi + 4, 4);
+  ones(kMsi + 8, wide ? 6 : 2);
+  ones(kMsi + (wide ? 0x10 : 0x0c), 4);
+  return w;
+}
+
+struct Restored {
+  std::vector<std::string> writes;  // "name 0xoffset" in execution order
+  std::vector<std::uint8_t> bytes;  // the device afterwards
+  std::vector<std::string> mismatches;
+};
+
+Restored restore(std::uint16_t saved_control, std::uint16_t now_control, std::uint32_t now_lo) {
+  const core::Registry registry = core::Registry::from_plugins({std::make_shared<MsiPlugin>()});
+  core::ModelSource saved_source;
+  saved_source.add(kAddress, image(saved_control, 0xfee01004, 0x1, 0x4041, 0x6),
+                   writable(saved_control), std::vector<std::uint8_t>(kConventionalSize, 0));
+  core::Device saved_device = saved_source.open(kAddress);
+  core::SaveReport report;
+  const core::DeviceSection section = core::save_device(saved_device, registry, {}, report);
+  core::ModelSource now;
+  now.add(kAddress, image(now_control, now_lo, 0, 0, 0), writable(now_control),
+          std::vector<std::uint8_t>(kConventionalSize, 0));
+  core::Device device = now.open(kAddress);
+  const core::DevicePlan plan = core::plan_restore(device, section, registry, {});
+  Restored out;
+  for (const core::PlannedWrite& w : plan.writes) {
+    if (w.write) {
+      char text[96];
+      std::snprintf(text, sizeof text, "%s 0x%03x=0x%x", w.name.c_str(),
+                    static_cast<unsigned>(w.offset), w.value);
+      out.writes.push_back(text);
+    }
+  }
+  out.mismatches = core::apply_plan(device, plan, true).mismatches;
+  const auto bytes = now.bytes(kAddress);
+  out.bytes.assign(bytes.begin(), bytes.end());
+  return out;
+}
+
+// After a reset: MSI off, message gone. Address, data and mask first; Message Control last.
+TEST(MsiRestore, SixtyFourBitAfterAResetWritesEnableLast) {
+  const std::uint16_t caps = k64Bit | kMaskable | 0x0004;
+  const Restored r = restore(caps | kEnable | 0x0020, caps, 0);
+  EXPECT_THAT(r.writes, ElementsAre("address_lo 0x054=0xfee01004", "address_hi 0x058=0x1",
+                                    "data_64 0x05c=0x4041", "mask_64 0x060=0x6",
+                                    "message_control 0x052=0x1a5"));
+  EXPECT_THAT(r.mismatches, ::testing::IsEmpty());
+  EXPECT_EQ(r.bytes[kMsi + 2], 0xa5);  // Enable, 4 vectors enabled, capability bits untouched
+}
+
+TEST(MsiRestore, ThirtyTwoBitWritesDataWhereTheUpperAddressWouldBe) {
+  const std::uint16_t caps = kMaskable;
+  const Restored r = restore(caps | kEnable, caps, 0);
+  EXPECT_THAT(r.writes, ElementsAre("address_lo 0x054=0xfee01004", "data_32 0x058=0x4041",
+                                    "mask_32 0x05c=0x6", "message_control 0x052=0x101"));
+  EXPECT_THAT(r.mismatches, ::testing::IsEmpty());
+}
+
+// MSI still enabled with another address: Enable goes off before the message is rewritten.
+TEST(MsiRestore, AnEnabledStaleMessageIsDisabledFirst) {
+  const std::uint16_t caps = 0x0000;
+  const Restored r = restore(caps | kEnable, caps | kEnable, 0xfee0f000);
+  EXPECT_THAT(r.writes,
+              ElementsAre("message_control (enable off) 0x052=0x0", "address_lo 0x054=0xfee01004",
+                          "data_32 0x058=0x4041", "message_control 0x052=0x1"));
+  EXPECT_THAT(r.mismatches, ::testing::IsEmpty());
+}
+
+TEST(MsiRestore, ADifferentDataAloneStillTurnsEnableOffFirst) {
+  const std::uint16_t caps = 0x0000;
+  const Restored r = restore(caps | kEnable, caps | kEnable, 0xfee01004);
+  // The address matches; data 0x4041 differs from the model's 0, so MSI goes off around it.
+  EXPECT_THAT(r.writes, ElementsAre("message_control (enable off) 0x052=0x0",
+                                    "data_32 0x058=0x4041", "message_control 0x052=0x1"));
+}
+
+TEST(MsiRestore, ADifferentFormIsRefusedBeforeAnyWrite) {
+  EXPECT_THAT([] { restore(k64Bit | kEnable, 0x0000, 0); },
+              ::testing::ThrowsMessage<core::RestoreRefused>(::testing::AllOf(
+                  HasSubstr("field 'message_control' at 0x052 identifies the capability"),
+                  HasSubstr("nothing was written"))));
+}
+
+}  // namespace
+}  // namespace capstate::msi
