@@ -75,10 +75,12 @@ class Plugin {
     (void)values;
     return {};
   }
-  /// Builds the restore steps of one capability; the default writes the fields only.
+  /// Builds the restore steps of one target; the default writes the fields that differ, then the
+  /// array elements that differ.
   virtual void restore_sequence(const RestoreContext& ctx, RestoreSequence& seq) const {
     (void)ctx;
     seq.fields(false);
+    seq.arrays(false);
   }
   /// Steps between adjacent schema versions; default none.
   virtual std::span<const MigrationStep> migrations() const { return {}; }
