@@ -216,6 +216,40 @@ TEST(VendorClaims, EquallySpecificOverlappingClaimsConflictAndPolicyDecides) {
   EXPECT_EQ(chosen.entries()[1].status, PluginStatus::loaded);
 }
 
+TEST(VendorClaims, DeviceMatchOnSubsystemClassAndRevision) {
+  DeviceIdentity nvme;
+  nvme.vendor_id = 0x1179;
+  nvme.device_id = 0x0116;
+  nvme.subsystem_vendor_id = 0x1179;
+  nvme.subsystem_id = 0x0001;
+  nvme.class_code = 0x010802;
+  nvme.revision = 0x05;
+  nvme.header_type = 0x00;
+  static constexpr std::array<std::uint16_t, 2> kSubsystems{0x0001, 0x0002};
+  static constexpr std::array<std::uint16_t, 1> kOtherSubsystem{0x0003};
+  EXPECT_TRUE(device_matches({}, nvme));
+  EXPECT_TRUE(device_matches({.subsystems = kSubsystems}, nvme));
+  EXPECT_FALSE(device_matches({.subsystems = kOtherSubsystem}, nvme));
+  EXPECT_TRUE(device_matches({.class_code = 0x010800, .class_mask = 0xffff00}, nvme));  // NVMe
+  EXPECT_FALSE(device_matches({.class_code = 0x020000, .class_mask = 0xff0000}, nvme));
+  EXPECT_TRUE(device_matches({.revision_min = 0x05, .revision_max = 0x05}, nvme));
+  EXPECT_FALSE(device_matches({.revision_min = 0x06}, nvme));
+  DeviceIdentity bridge = nvme;
+  bridge.header_type = 0x01;  // no subsystem IDs in a type 1 header
+  EXPECT_FALSE(device_matches({.subsystems = kSubsystems}, bridge));
+  const Claim by_class{.kind = CapKind::header,
+                       .device = {.class_code = 0x010800, .class_mask = 0xffff00}};
+  const Claim by_class_and_revision{
+      .kind = CapKind::header,
+      .device = {.class_code = 0x010800, .class_mask = 0xffff00, .revision_min = 2}};
+  EXPECT_EQ(claim_specificity(by_class), 1U);
+  EXPECT_EQ(claim_specificity(by_class_and_revision), 2U);
+  EXPECT_EQ(claim_text(by_class_and_revision), "class 0x010800/0xffff00, revision 0x02-0xff");
+  EXPECT_FALSE(claims_may_overlap(
+      by_class,
+      {.kind = CapKind::header, .device = {.class_code = 0x020000, .class_mask = 0xff0000}}));
+}
+
 TEST(VendorClaims, SpecificityAndOverlap) {
   const Claim generic{.kind = CapKind::extended, .id = kVsec};
   const Claim nv1{.kind = CapKind::extended,
