@@ -14,7 +14,9 @@ std::optional<std::uint64_t> cached_fingerprint(const PluginPrints& prints, std:
     if (print.layout == &layout && d.schema_version == layout.schema_version &&
         d.encoding == layout.encoding && d.fields.data() == layout.fields.data() &&
         d.fields.size() == layout.fields.size() && d.extra.data() == layout.extra.data() &&
-        d.extra.size() == layout.extra.size()) {
+        d.extra.size() == layout.extra.size() && d.arrays.data() == layout.arrays.data() &&
+        d.arrays.size() == layout.arrays.size() &&
+        d.earlier_fingerprint == layout.earlier_fingerprint) {
       return print.fingerprint;
     }
   }

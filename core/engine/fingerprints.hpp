@@ -27,7 +27,8 @@ struct PluginPrints {
 /// The fingerprint `prints` hold for `layout` of plugin `plugin`, when that is the very Layout
 /// object (same address and same views) the plugin declared at load time under the same name;
 /// nullopt otherwise (the caller computes it). Never stale: a plugin that hands out other Layout
-/// objects later misses the cache.
+/// objects later, or edits a declared one to view other fields, arrays or extra text, misses the
+/// cache.
 std::optional<std::uint64_t> cached_fingerprint(const PluginPrints& prints, std::string_view plugin,
                                                 const Layout& layout);
 

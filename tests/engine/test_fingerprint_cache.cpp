@@ -96,6 +96,22 @@ TEST(FingerprintCache, AnswersOnlyForTheDeclaredLayoutObject) {
   EXPECT_EQ(cached_fingerprint(edited, "swap", editable[1]), std::nullopt);
   EXPECT_EQ(record_fingerprint(&edited, "swap", editable[1]),
             layout_fingerprint("swap", kLayoutsB[1]));
+  // Nor one edited to view other arrays, or to declare another earlier fingerprint.
+  static constexpr std::array<Field, 1> kElement{
+      {{.name = "v", .offset = 0, .width = Width::dword, .writable = ~0U}}};
+  static constexpr std::array<Array, 1> kTable{{{.name = "t",
+                                                 .saved_name = "t_saved",
+                                                 .count_name = "t_count",
+                                                 .count = {.constant = 1, .max = 1},
+                                                 .stride = 4,
+                                                 .fields = kElement}}};
+  editable[1].fields = kFieldsA;
+  ASSERT_NE(cached_fingerprint(edited, "swap", editable[1]), std::nullopt);
+  editable[1].arrays = kTable;
+  EXPECT_EQ(cached_fingerprint(edited, "swap", editable[1]), std::nullopt);
+  editable[1].arrays = {};
+  editable[1].earlier_fingerprint = 0x1234;
+  EXPECT_EQ(cached_fingerprint(edited, "swap", editable[1]), std::nullopt);
 }
 
 TEST(FingerprintCache, EntryOverloadsMatchPluginOverloads) {
