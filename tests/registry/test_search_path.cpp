@@ -2,43 +2,17 @@
 // then the default. The environment itself is never read.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <stdlib.h>
 
-#include <optional>
 #include <string>
 
 #include "registry/registry.hpp"
+#include "support/scoped_env.hpp"
 
 namespace fs = std::filesystem;
 using ::testing::ElementsAre;
 
 namespace capstate::core {
 namespace {
-
-// Sets CAPSTATE_PLUGIN_PATH for one test and puts back what was there.
-class PluginPathEnv {
- public:
-  explicit PluginPathEnv(const char* value) {
-    if (const char* old = std::getenv("CAPSTATE_PLUGIN_PATH")) {
-      old_ = old;
-    }
-    if (value != nullptr) {
-      ::setenv("CAPSTATE_PLUGIN_PATH", value, 1);
-    } else {
-      ::unsetenv("CAPSTATE_PLUGIN_PATH");
-    }
-  }
-  ~PluginPathEnv() {
-    if (old_) {
-      ::setenv("CAPSTATE_PLUGIN_PATH", old_->c_str(), 1);
-    } else {
-      ::unsetenv("CAPSTATE_PLUGIN_PATH");
-    }
-  }
-
- private:
-  std::optional<std::string> old_;
-};
 
 // What the last element must be for a test binary in build/tests/.
 fs::path expected_default() {
@@ -48,7 +22,7 @@ fs::path expected_default() {
 }
 
 TEST(PluginSearchPath, OrderIsCliEnvPolicyDefault) {
-  PluginPathEnv env("/ignored/env");
+  const testsupport::ScopedEnv env("CAPSTATE_PLUGIN_PATH", "/ignored/env");
   const auto path = plugin_search_path({"/cli/a", "/cli/b/"}, "/env/one::/env/two:", {"/policy/p"});
   EXPECT_THAT(path, ElementsAre(fs::path("/cli/a"), fs::path("/cli/b"), fs::path("/env/one"),
                                 fs::path("/env/two"), fs::path("/policy/p"), expected_default()));
@@ -61,7 +35,7 @@ TEST(PluginSearchPath, DuplicatesKeepTheirFirstPlace) {
 }
 
 TEST(PluginSearchPath, NothingGivenIsJustTheDefault) {
-  PluginPathEnv env("/ignored/env");
+  const testsupport::ScopedEnv env("CAPSTATE_PLUGIN_PATH", "/ignored/env");
   EXPECT_THAT(plugin_search_path({}, std::nullopt, {}), ElementsAre(expected_default()));
   EXPECT_THAT(plugin_search_path({""}, "", {}), ElementsAre(expected_default()));
 }

@@ -16,6 +16,7 @@
 #include "policy/policy.hpp"
 #include "restore/restore_session.hpp"
 #include "statefile/codec.hpp"
+#include "support/scoped_env.hpp"
 #include "undo_fixture.hpp"
 
 namespace capstate::undotest {
@@ -23,30 +24,7 @@ namespace {
 
 namespace fs = std::filesystem;
 using ::testing::SizeIs;
-
-// Sets an environment variable for one test and puts back what was there.
-class ScopedEnv {
- public:
-  ScopedEnv(const char* name, const std::string& value) : name_(name) {
-    if (const char* old = ::getenv(name)) {
-      old_ = old;
-    }
-    ::setenv(name, value.c_str(), 1);
-  }
-  ~ScopedEnv() {
-    if (old_) {
-      ::setenv(name_, old_->c_str(), 1);
-    } else {
-      ::unsetenv(name_);
-    }
-  }
-  ScopedEnv(const ScopedEnv&) = delete;
-  ScopedEnv& operator=(const ScopedEnv&) = delete;
-
- private:
-  const char* name_;
-  std::optional<std::string> old_;
-};
+using testsupport::ScopedEnv;
 
 // Remembers what the restore reported.
 class Observer final : public core::RestoreObserver {
