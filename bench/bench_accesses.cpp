@@ -1,7 +1,11 @@
 // Benchmark 1, accesses: per device of the bundled dumps (and the model endpoint with its MSI-X
-// table), config reads of save and reads/writes of restore next to the minimum.
+// table), with every in-tree plugin, config reads of save and reads/writes of restore next to the
+// minimum.
 //
-// Save minimum: the distinct registers (offset, width) save read; the walk part is checked
+// Save: what the save asks for (every register as identity, discovery, claims and each plugin
+// read it, SaveOptions::cache_reads = false: a save before the dword cache), the distinct
+// registers among them, and the dword reads of a save through its CachedConfigSpace next to
+// their minimum, the distinct aligned dwords covering what was asked. The walk part is checked
 // against what discovery must read (status, header type, pointer, one read per entry).
 // Restore: every saved register's writable bits are cleared first (as a reset leaves them);
 // minimum writes = planned registers whose masked bits now differ from the file + plugin
@@ -34,7 +38,9 @@ struct Row {
   unsigned size = 0;
   std::size_t std_caps = 0, ext_caps = 0, records = 0;
   std::size_t walk = 0, walk_min = 0;
-  std::size_t save_reads = 0, save_min = 0;
+  std::size_t save_asked = 0, save_registers = 0;  // without the dword cache
+  std::size_t save_reads = 0, save_min = 0;        // dword reads with it; distinct dwords
+  bool same_records = false;                       // both saves gave the same records
   std::size_t plan_reads = 0, verify_reads = 0, restore_read_min = 0;
   std::size_t writes = 0, write_min = 0;
   std::uint64_t bar_save_reads = 0, bar_writes = 0;
@@ -50,7 +56,7 @@ core::Device open_traced(core::DeviceSource& source, const core::PciAddress& add
   core::Device d = source.open(address);
   auto t = std::make_unique<TraceSpace>(std::move(d.config));
   trace = t.get();
-  return core::Device{address, std::move(t), std::move(d.bars)};
+  return core::Device{address, std::move(t), std::move(d.bars), {}, {}};
 }
 
 std::uint32_t value_at(const std::vector<std::uint8_t>& bytes, std::uint64_t offset, Width w) {
@@ -88,14 +94,22 @@ Row measure(core::DeviceSource& source, const core::PciAddress& address,
     row.walk_min = 1 + (list ? 2 + row.std_caps : 0) +
                    (row.size > kConventionalSize ? std::max<std::size_t>(1, row.ext_caps) : 0);
   }
-  const std::uint64_t bar_before = bar_counts().total_reads();
   TraceSpace* trace = nullptr;
-  core::Device saving = open_traced(source, address, trace);
   core::SaveReport report;
+  core::DeviceSection uncached;
+  {
+    core::Device asking = open_traced(source, address, trace);
+    uncached = core::save_device(asking, registry, {.cache_reads = false}, report);
+    row.save_asked = trace->counts().total_reads();
+    row.save_registers = trace->distinct_reads();
+    row.save_min = trace->distinct_dwords_read();
+  }
+  const std::uint64_t bar_before = bar_counts().total_reads();
+  core::Device saving = open_traced(source, address, trace);
   const core::DeviceSection section = core::save_device(saving, registry, {}, report);
   row.records = section.records.size();
   row.save_reads = trace->counts().total_reads();
-  row.save_min = trace->distinct_reads();
+  row.same_records = section.records == uncached.records;
   row.bar_save_reads = bar_counts().total_reads() - bar_before;
   const std::vector<std::uint8_t> saved_bytes = bytes(address);
 
@@ -122,23 +136,26 @@ Row measure(core::DeviceSource& source, const core::PciAddress& address,
   row.verify_reads = trace->counts().total_reads();
   row.restore_read_min += trace->distinct_writes();
   row.bar_writes = bar_counts().total_writes() - bar_writes_before;
-  row.restored = result.mismatches.empty() && bytes(address) == saved_bytes;
+  row.restored = result.mismatches.empty() && bytes(address) == saved_bytes && row.same_records;
   return row;
 }
 
 void print_rows(const std::vector<Row>& rows) {
-  std::printf("%-14s %4s %5s %3s | %4s %4s | %5s %4s %4s | %5s %4s %4s | %4s %4s | %3s\n", "device",
-              "size", "caps", "rec", "walk", "min", "save", "min", "+", "rd", "min", "+", "wr",
-              "min", "ok");
-  std::size_t save = 0, save_min = 0, rd = 0, rd_min = 0, wr = 0, wr_min = 0;
+  std::printf("%-14s %4s %5s %3s | %4s %4s | %5s %4s | %5s %4s %4s | %5s %4s %4s | %4s %4s | %3s\n",
+              "device", "size", "caps", "rec", "walk", "min", "asked", "regs", "save", "min", "+",
+              "rd", "min", "+", "wr", "min", "ok");
+  std::size_t asked = 0, regs = 0, save = 0, save_min = 0, rd = 0, rd_min = 0, wr = 0, wr_min = 0;
   for (const Row& r : rows) {
     const std::size_t restore_reads = r.plan_reads + r.verify_reads;
     std::printf(
-        "%-14s %4u %2zu/%-2zu %3zu | %4zu %4zu | %5zu %4zu %4zu | %5zu %4zu %4zu | %4zu %4zu | "
-        "%3s\n",
+        "%-14s %4u %2zu/%-2zu %3zu | %4zu %4zu | %5zu %4zu | %5zu %4zu %4zu | %5zu %4zu %4zu | "
+        "%4zu %4zu | %3s\n",
         r.device.c_str(), r.size, r.std_caps, r.ext_caps, r.records, r.walk, r.walk_min,
-        r.save_reads, r.save_min, r.save_reads - r.save_min, restore_reads, r.restore_read_min,
-        restore_reads - r.restore_read_min, r.writes, r.write_min, r.restored ? "yes" : "NO");
+        r.save_asked, r.save_registers, r.save_reads, r.save_min, r.save_reads - r.save_min,
+        restore_reads, r.restore_read_min, restore_reads - r.restore_read_min, r.writes,
+        r.write_min, r.restored ? "yes" : "NO");
+    asked += r.save_asked;
+    regs += r.save_registers;
     save += r.save_reads;
     save_min += r.save_min;
     rd += restore_reads;
@@ -146,8 +163,9 @@ void print_rows(const std::vector<Row>& rows) {
     wr += r.writes;
     wr_min += r.write_min;
   }
-  std::printf("%-29s | %9s | %5zu %4zu %4zu | %5zu %4zu %4zu | %4zu %4zu |\n", "total", "", save,
-              save_min, save - save_min, rd, rd_min, rd - rd_min, wr, wr_min);
+  std::printf("%-29s | %9s | %5zu %4zu | %5zu %4zu %4zu | %5zu %4zu %4zu | %4zu %4zu |\n", "total",
+              "", asked, regs, save, save_min, save - save_min, rd, rd_min, rd - rd_min, wr,
+              wr_min);
 }
 
 std::string slurp(const std::filesystem::path& p) {
@@ -166,14 +184,17 @@ int run(int argc, char** argv) {
              top / "tests/data/ltr/ltr-endpoint.xxxx.txt",
              top / "examples/qemu-q35-guest.xxxx.txt"};
   }
-  const core::Registry registry = shipped_registry();
+  const core::Registry registry = in_tree_registry();
   std::printf(
-      "Config accesses per device. walk: discovery reads (min: status + header type + pointer +\n"
-      "one per entry). save: reads of save_device (min: distinct registers, + = repeated reads).\n"
-      "rd/wr: restore reads (plan + read-back) and writes after every saved register's writable\n"
-      "bits were cleared (min reads: distinct registers planned + one read-back per written\n"
-      "register; min writes: registers that differ + sequence steps). ok: verified and bytes "
-      "equal.\n");
+      "Config accesses per device, every in-tree plugin loaded. walk: discovery reads (min:\n"
+      "status + header type + pointer + one per entry). asked: register reads a save asks for\n"
+      "(what it read before the dword cache), regs: distinct registers among them. save: dword\n"
+      "reads of save_device through its cache (min: distinct dwords covering what was asked,\n"
+      "+ = repeated reads). rd/wr: restore reads (plan + read-back) and writes after every saved\n"
+      "register's writable bits were cleared (min reads: distinct registers planned + one\n"
+      "read-back per written register; min writes: registers that differ + sequence steps).\n"
+      "ok: verified, bytes equal, and the save gave the same records with and without the "
+      "cache.\n");
   std::map<std::string, std::filesystem::path> seen;
   for (const std::filesystem::path& f : files) {
     const std::string text = slurp(f);

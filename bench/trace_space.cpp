@@ -37,6 +37,18 @@ std::size_t TraceSpace::distinct_writes() const {
   return distinct(true);
 }
 
+std::size_t TraceSpace::distinct_dwords_read() const {
+  std::set<unsigned> dwords;
+  for (const Access& a : log_) {
+    if (!a.write) {
+      for (unsigned at = a.offset; at < a.offset + width_bytes(a.width); ++at) {
+        dwords.insert(at / 4);
+      }
+    }
+  }
+  return dwords.size();
+}
+
 void TraceSpace::clear() {
   log_.clear();
   reset_counts();

@@ -35,6 +35,8 @@ class TraceSpace final : public core::CountedConfigSpace {
   std::size_t distinct_reads() const;
   /// Distinct registers (offset and width) written so far.
   std::size_t distinct_writes() const;
+  /// Distinct aligned dwords that the reads so far touch (the fewest dword reads that cover them).
+  std::size_t distinct_dwords_read() const;
   /// Forgets the recorded accesses and the counts.
   void clear();
 

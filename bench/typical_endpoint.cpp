@@ -6,9 +6,12 @@
 #include <span>
 #include <string>
 
+#include "header_plugin.hpp"
 #include "ltr_plugin.hpp"
+#include "msi_plugin.hpp"
 #include "msix_plugin.hpp"
 #include "pcie_plugin.hpp"
+#include "pm_plugin.hpp"
 
 namespace capstate::bench {
 namespace {
@@ -27,6 +30,19 @@ void put_bar(std::span<std::uint8_t> bar, std::size_t offset, std::uint32_t valu
   for (unsigned i = 0; i < 4; ++i) {
     bar[offset + i] = static_cast<std::uint8_t>(value >> (8 * i));
   }
+}
+
+// `r`, after a loud warning for every plugin it did not load: the figures would silently leave
+// that target out.
+core::Registry loaded_or_warn(core::Registry r) {
+  for (const core::PluginEntry& e : r.entries()) {
+    if (e.status != core::PluginStatus::loaded) {
+      std::fprintf(stderr, "WARNING: shipped plugin '%s' is %s: %s; its capability is not saved\n",
+                   e.name.c_str(), std::string(core::to_string(e.status)).c_str(),
+                   e.reason.c_str());
+    }
+  }
+  return r;
 }
 
 }  // namespace
@@ -94,18 +110,16 @@ void reset_endpoint(core::ModelSource& source, const core::PciAddress& address) 
 }
 
 core::Registry shipped_registry() {
-  core::Registry r = core::Registry::from_plugins({std::make_shared<pcie::PciePlugin>(),
-                                                   std::make_shared<msix::MsixPlugin>(),
-                                                   std::make_shared<ltr::LtrPlugin>()});
-  for (const core::PluginEntry& e : r.entries()) {
-    if (e.status != core::PluginStatus::loaded) {
-      // The figures would silently leave that capability out; say so loudly.
-      std::fprintf(stderr, "WARNING: shipped plugin '%s' is %s: %s; its capability is not saved\n",
-                   e.name.c_str(), std::string(core::to_string(e.status)).c_str(),
-                   e.reason.c_str());
-    }
-  }
-  return r;
+  return loaded_or_warn(core::Registry::from_plugins({std::make_shared<pcie::PciePlugin>(),
+                                                      std::make_shared<msix::MsixPlugin>(),
+                                                      std::make_shared<ltr::LtrPlugin>()}));
+}
+
+core::Registry in_tree_registry() {
+  return loaded_or_warn(core::Registry::from_plugins(
+      {std::make_shared<header::HeaderPlugin>(), std::make_shared<pm::PmPlugin>(),
+       std::make_shared<pcie::PciePlugin>(), std::make_shared<msi::MsiPlugin>(),
+       std::make_shared<msix::MsixPlugin>(), std::make_shared<ltr::LtrPlugin>()}));
 }
 
 }  // namespace capstate::bench

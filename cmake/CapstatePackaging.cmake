@@ -110,6 +110,6 @@ set(CPACK_COMPONENT_DEV_DESCRIPTION
 Header-only C++20 SDK for writing capstate capability plugins out of tree: the
 headers, a CMake package (find_package(capstate) and capstate_add_plugin()), the
 pkg-config file capstate-sdk.pc and the source of an example plugin in
-/usr/share/capstate/examples/pm-plugin.")
+/usr/share/capstate/examples/pm-example.")
 
 include(CPack)

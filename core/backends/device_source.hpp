@@ -7,6 +7,7 @@
 
 #include "backends/counted_config_space.hpp"
 #include "capstate/sdk/bar_space.hpp"
+#include "capstate/sdk/restore.hpp"
 #include "util/pci_address.hpp"
 
 namespace capstate::core {
@@ -16,6 +17,10 @@ struct Device {
   PciAddress address;                          ///< where it sits
   std::unique_ptr<CountedConfigSpace> config;  ///< its configuration space
   std::unique_ptr<BarSpace> bars;              ///< its BAR memory; null when the source has none
+  /// The running kernel's address assignment (sysfs `resource`); empty for dumps and images.
+  std::vector<KernelResource> kernel_resources;
+  /// The driver bound to it (sysfs `driver` link); empty when none or not known.
+  std::string bound_driver;
 };
 
 /// A set of devices that commands read from and restore into.

@@ -69,7 +69,7 @@ DumpSource::Entry& DumpSource::entry(const PciAddress& address) const {
 
 Device DumpSource::open(const PciAddress& address) {
   Entry& e = entry(address);
-  return Device{address, std::make_unique<MemoryConfigSpace>(e.memory), nullptr};
+  return Device{address, std::make_unique<MemoryConfigSpace>(e.memory), nullptr, {}, {}};
 }
 
 std::string DumpSource::dump_text() const {

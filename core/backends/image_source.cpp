@@ -41,7 +41,7 @@ Device ImageSource::open(const PciAddress& address) {
     throw AccessError(address.str() + ": no such device in " + describe() + " (it holds only " +
                       address_.str() + ")");
   }
-  return Device{address, std::make_unique<MemoryConfigSpace>(*memory_), nullptr};
+  return Device{address, std::make_unique<MemoryConfigSpace>(*memory_), nullptr, {}, {}};
 }
 
 void ImageSource::write_image(const std::filesystem::path& out) const {

@@ -140,8 +140,11 @@ std::vector<PciAddress> ModelSource::addresses() {
 
 Device ModelSource::open(const PciAddress& address) {
   Model& m = model(address);
-  return Device{address, std::make_unique<MemoryConfigSpace>(m.memory),
-                std::make_unique<ModelBarSpace>(m.bars, m.has_bar, m.bar_totals, m.memory.name)};
+  return Device{address,
+                std::make_unique<MemoryConfigSpace>(m.memory),
+                std::make_unique<ModelBarSpace>(m.bars, m.has_bar, m.bar_totals, m.memory.name),
+                {},
+                {}};
 }
 
 std::span<const std::uint8_t> ModelSource::bytes(PciAddress address) const {

@@ -5,6 +5,7 @@
 #include <stdexcept>
 #include <system_error>
 
+#include "backends/kernel_resources.hpp"
 #include "backends/sysfs_spaces.hpp"
 #include "util/file_error.hpp"
 
@@ -51,8 +52,14 @@ Device SysfsSource::open(const PciAddress& address) {
     throw AccessError(name + ": no such device (" + (dir / "config").string() +
                       " does not exist); `capstate list` shows the devices present");
   }
-  return Device{address, std::make_unique<SysfsConfigSpace>(name, dir / "config"),
-                std::make_unique<SysfsBarSpace>(name, dir)};
+  Device device{address,
+                std::make_unique<SysfsConfigSpace>(name, dir / "config"),
+                std::make_unique<SysfsBarSpace>(name, dir),
+                {},
+                {}};
+  device.kernel_resources = read_kernel_resources(dir);
+  device.bound_driver = read_bound_driver(dir);
+  return device;
 }
 
 }  // namespace capstate::core

@@ -21,6 +21,7 @@
 #include "restore/restore_session.hpp"
 #include "statefile/state_file_io.hpp"
 #include "util/file_lock.hpp"
+#include "util/private_dir.hpp"
 
 namespace fs = std::filesystem;
 
@@ -28,8 +29,9 @@ namespace capstate::cli {
 namespace {
 
 struct LiveUpdateArgs {
-  std::string sysfs_root = "/sys";  // --sysfs-root (tests use a fake tree)
-  std::string stage;                // restore --stage early|late
+  std::string sysfs_root = "/sys";     // --sysfs-root (tests use a fake tree)
+  std::string stage;                   // restore --stage early|late
+  bool allow_untrusted_state = false;  // restore --allow-untrusted-state
 };
 
 // True when one of the live_update_devices selectors names the device (empty list: no selector).
@@ -61,15 +63,18 @@ void rename_durably(const fs::path& from, const fs::path& to) {
 int run_save(const LiveUpdateArgs& a, const GlobalOptions& globals, const core::Policy& p) {
   const std::vector<std::string>& selectors = p.live_update_devices.value;
   const fs::path state = p.live_update_state.value;
-  // Held until after the rename: no other capstate writes the state file meanwhile.
-  if (std::error_code ec;
-      state.has_parent_path() && !fs::create_directories(state.parent_path(), ec) && ec) {
+  // The directories capstate creates for its state file are private (0700); existing ones keep
+  // their mode.
+  if (const std::error_code ec = state.has_parent_path()
+                                     ? core::create_private_directories(state.parent_path())
+                                     : std::error_code{}) {
     throw core::FileError(state.parent_path(),
                           fmt::format("cannot create the directory {} of live_update_state: {}; "
                                       "create it, or point live_update_state elsewhere",
                                       state.parent_path().string(), ec.message()),
                           ec.value());
   }
+  // Held until after the rename: no other capstate writes the state file meanwhile.
   const core::FileLock lock = core::lock_file_for_writing(state);
   core::SysfsSource source(a.sysfs_root);
   const core::Registry registry = load_registry(globals, p);
@@ -162,6 +167,8 @@ int run_restore(const LiveUpdateArgs& a, const GlobalOptions& globals, const cor
   core::RestoreRequest request;
   request.source = &source;
   request.file = &file;
+  request.file_path = state;  // checked: owner and who may write it
+  request.allow_untrusted_state = a.allow_untrusted_state;
   request.policy = &p;
   request.registry_options = registry_options(globals, p);
   CliRestoreObserver observer(globals, LeftOutLog::warn);
@@ -212,6 +219,9 @@ Verb add_live_update_verb(CLI::App& app, GlobalOptions& globals) {
       ->required()
       ->check(CLI::IsMember({"early", "late"}))
       ->type_name("STAGE");
+  restore->add_flag("--allow-untrusted-state", a->allow_untrusted_state,
+                    "Restore the state file even when it is writable by group or others or owned "
+                    "by another user");
   return {cmd, [a, save, &globals](const core::Policy& policy) {
             return save->parsed() ? run_save(*a, globals, policy)
                                   : run_restore(*a, globals, policy);

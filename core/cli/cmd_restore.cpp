@@ -30,8 +30,9 @@ struct RestoreArgs {
   MatchFlags match;  // --identity, --identity-subsystem, --allow-lossy
   bool dry_run = false;
   bool no_verify = false;
-  bool no_undo = false;  // --no-undo (wins over policy undo)
-  std::string undo_dir;  // --undo-dir (empty: policy undo_dir)
+  bool no_undo = false;                // --no-undo (wins over policy undo)
+  std::string undo_dir;                // --undo-dir (empty: policy undo_dir)
+  bool allow_untrusted_state = false;  // --allow-untrusted-state
 };
 
 /// Options shared by restore and diff: how strictly devices must match.
@@ -80,6 +81,9 @@ core::RestoreRequest restore_request(const RestoreArgs& a, RestoreInputs& in,
   core::RestoreRequest request;
   request.source = in.source.get();
   request.file = &in.file;
+  // Onto sysfs, a state file others could have written is refused unless the option is given.
+  request.file_path = a.input;
+  request.allow_untrusted_state = a.allow_untrusted_state;
   request.only = in.only;
   request.policy = &policy;
   if (!a.match.identity.empty()) {  // CLI11 let only exact, ids and none through
@@ -124,6 +128,9 @@ Verb add_restore_verb(CLI::App& app, GlobalOptions& globals) {
   cmd->add_option("--output-dump", a->output_dump,
                   "With --dump/--image: write the restored devices to FILE (same format)")
       ->type_name("FILE");
+  cmd->add_flag("--allow-untrusted-state", a->allow_untrusted_state,
+                "Restore onto sysfs even a state file that is writable by group or others or "
+                "owned by another user");
   return {
       cmd, [a, &globals](const core::Policy& policy) {
         RestoreInputs in = load_inputs(*a);

@@ -15,18 +15,6 @@
 #include "util/file_lock.hpp"
 
 namespace capstate::cli {
-namespace {
-
-// The save options the policy gives this device (matched on its live identity).
-core::SaveOptions save_options_for(const core::Policy& policy, core::DeviceSource& source,
-                                   const core::PciAddress& address) {
-  const core::Device device = source.open(address);
-  const core::DeviceIdentity id = core::read_identity(*device.config);
-  return core::save_options(core::effective(policy, address, id.vendor_id, id.device_id));
-}
-
-}  // namespace
-
 Verb add_save_verb(CLI::App& app, GlobalOptions& globals) {
   auto* cmd = app.add_subcommand("save", "Save the selected devices' state to a state file");
   auto opts = std::make_shared<SourceOptions>();
@@ -52,8 +40,15 @@ Verb add_save_verb(CLI::App& app, GlobalOptions& globals) {
             Progress progress("saving", addresses.size(), globals);
             for (const core::PciAddress& address : addresses) {
               progress.step(address);
-              core::StateFile part = core::save_state(
-                  *source, {address}, registry, save_options_for(policy, *source, address), report);
+              // The policy's options for this device, matched on the identity the save reads
+              // anyway (through its dword cache): no second open, no second identity read.
+              core::StateFile part = core::save_state_with(
+                  *source, {address}, registry,
+                  [&policy](const core::PciAddress& a, const core::DeviceIdentity& id) {
+                    return std::optional<core::SaveOptions>(
+                        core::save_options(core::effective(policy, a, id.vendor_id, id.device_id)));
+                  },
+                  report);
               file.envelope = part.envelope;
               if (!part.devices.empty()) {  // empty: left out by policy plugin_failure
                 file.devices.push_back(std::move(part.devices.front()));

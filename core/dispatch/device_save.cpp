@@ -2,22 +2,17 @@
 #include "dispatch/device_save.hpp"
 
 #include <algorithm>
+#include <iterator>
+#include <span>
 #include <utility>
 
+#include "backends/cached_config_space.hpp"
 #include "discovery/discovery.hpp"
 #include "dispatch/targets.hpp"
+#include "dispatch/unmapped_bars.hpp"
 #include "engine/plugin_call.hpp"
 
 namespace capstate::core {
-namespace {
-
-std::string left_out_line(const Device& device, const std::string& plugin, const Capability& cap,
-                          const std::string& why) {
-  return device.address.str() + ": " + target_text(cap) + " left out (plugin '" + plugin +
-         "' failed; policy plugin_failure = \"capability\"): " + why;
-}
-
-}  // namespace
 
 DeviceIdentity read_identity(ConfigSpace& config) {
   DeviceIdentity id;
@@ -36,12 +31,53 @@ DeviceIdentity read_identity(ConfigSpace& config) {
   return id;
 }
 
-DeviceSection save_device(Device& device, const Registry& registry, const SaveOptions& options,
-                          SaveReport& report) {
-  ConfigSpace& config = *device.config;
-  DeviceSection section;
-  section.address = device.address;
-  section.identity = read_identity(config);
+namespace {
+
+std::string left_out_line(const Device& device, const std::string& plugin, const Capability& cap,
+                          const std::string& why) {
+  return device.address.str() + ": " + target_text(cap) + " left out (plugin '" + plugin +
+         "' failed; policy plugin_failure = \"capability\"): " + why;
+}
+
+// One record through the watched BAR space. Lines about arrays whose BAR the kernel refused to
+// map (the array codec writes one per array it could not read) become entries of `unmapped`,
+// summarised once for the run; any other line goes to the report's warnings as it is.
+Record save_one(const PluginEntry& entry, const Capability& cap, ConfigSpace& config,
+                BarMapWatch* bars, const Device& device, std::vector<UnmappedBar>& unmapped,
+                SaveReport& report) {
+  std::vector<std::string> lines;
+  const std::size_t refused_before = bars == nullptr ? 0 : bars->refusals().size();
+  Record record = save_record(entry, cap, config, bars, &lines);
+  const std::span<const BarMapWatch::Refusal> refused =
+      bars == nullptr ? std::span<const BarMapWatch::Refusal>{}
+                      : std::span(bars->refusals()).subspan(refused_before);
+  // Each array the codec could not read stopped at its first failing BAR read and left one line:
+  // as many lines as refused mappings means every line is about one of them.
+  const bool all_refused =
+      !lines.empty() && lines.size() == refused.size() &&
+      std::all_of(refused.begin(), refused.end(),
+                  [](const BarMapWatch::Refusal& r) { return summarised_bar_error(r.error); });
+  if (all_refused) {
+    for (const BarMapWatch::Refusal& r : refused) {
+      unmapped.push_back({device.address, entry.name, r.bar, r.error});
+    }
+  } else {
+    report.warnings.insert(report.warnings.end(), std::make_move_iterator(lines.begin()),
+                           std::make_move_iterator(lines.end()));
+  }
+  return record;
+}
+
+// Everything save_device does once the options are known; `config` is the save's cache.
+DeviceSection save_targets(Device& device, ConfigSpace& config, DeviceSection section,
+                           const Registry& registry, const SaveOptions& options,
+                           SaveReport& report) {
+  std::optional<BarMapWatch> watch;
+  if (device.bars != nullptr) {
+    watch.emplace(*device.bars);
+  }
+  BarMapWatch* bars = watch ? &*watch : nullptr;
+  std::vector<UnmappedBar> unmapped;
   DiscoveryResult found = discover(config, section.identity.header_type);
   for (std::string& w : found.warnings) {
     report.warnings.push_back(std::move(w));
@@ -68,20 +104,47 @@ DeviceSection save_device(Device& device, const Registry& registry, const SaveOp
       continue;
     }
     if (options.on_plugin_failure != PluginFailureMode::capability) {
-      section.records.push_back(
-          save_record(*entry, cap, config, device.bars.get(), &report.warnings));
+      section.records.push_back(save_one(*entry, cap, config, bars, device, unmapped, report));
       section.records.back().claim = owner.match;
       continue;
     }
     try {
-      section.records.push_back(
-          save_record(*entry, cap, config, device.bars.get(), &report.warnings));
+      section.records.push_back(save_one(*entry, cap, config, bars, device, unmapped, report));
       section.records.back().claim = owner.match;
     } catch (const PluginFailure& e) {
       report.left_out.push_back(left_out_line(device, entry->name, cap, e.what()));
     }
   }
+  // Only now: a device that a plugin failure leaves out has nothing to report here.
+  note_unmapped_bars(report, unmapped);
   return section;
+}
+
+}  // namespace
+
+std::optional<DeviceSection> save_device_with(Device& device, const Registry& registry,
+                                              const SaveOptionsFor& options_for,
+                                              SaveReport& report) {
+  CachedConfigSpace cached(*device.config);
+  DeviceSection section;
+  section.address = device.address;
+  section.identity = read_identity(cached);
+  const std::optional<SaveOptions> options = options_for(device.address, section.identity);
+  if (!options) {
+    return std::nullopt;
+  }
+  ConfigSpace& config = options->cache_reads ? static_cast<ConfigSpace&>(cached) : *device.config;
+  return save_targets(device, config, std::move(section), registry, *options, report);
+}
+
+DeviceSection save_device(Device& device, const Registry& registry, const SaveOptions& options,
+                          SaveReport& report) {
+  CachedConfigSpace cached(*device.config);
+  ConfigSpace& config = options.cache_reads ? static_cast<ConfigSpace&>(cached) : *device.config;
+  DeviceSection section;
+  section.address = device.address;
+  section.identity = read_identity(config);
+  return save_targets(device, config, std::move(section), registry, options, report);
 }
 
 std::optional<PluginFailureMode> parse_plugin_failure_mode(std::string_view text) {

@@ -29,24 +29,46 @@ Envelope make_envelope() {
   return e;
 }
 
-StateFile save_state(DeviceSource& source, const std::vector<PciAddress>& addresses,
-                     const Registry& registry, const SaveOptions& options, SaveReport& report) {
+StateFile save_state_with(DeviceSource& source, const std::vector<PciAddress>& addresses,
+                          const Registry& registry, const SaveOptionsFor& options_for,
+                          SaveReport& report) {
   StateFile file{make_envelope(), {}};
   file.devices.reserve(addresses.size());
   for (const PciAddress& address : addresses) {
     Device device = source.open(address);
-    if (options.on_plugin_failure != PluginFailureMode::device) {
-      file.devices.push_back(save_device(device, registry, options, report));
-      continue;
-    }
-    // All or nothing for this device: a section is kept only when every plugin succeeded.
+    PluginFailureMode mode = PluginFailureMode::abort;
+    const SaveOptionsFor chosen = [&](const PciAddress& a, const DeviceIdentity& id) {
+      std::optional<SaveOptions> options = options_for(a, id);
+      if (options) {
+        mode = options->on_plugin_failure;
+      }
+      return options;
+    };
+    // With plugin_failure = "device", all or nothing for this device: a section is kept only
+    // when every plugin succeeded. An AccessError is no plugin failure and is never contained.
     try {
-      file.devices.push_back(save_device(device, registry, options, report));
+      std::optional<DeviceSection> section = save_device_with(device, registry, chosen, report);
+      if (section) {
+        file.devices.push_back(std::move(*section));
+      }
     } catch (const PluginFailure& e) {
+      if (mode != PluginFailureMode::device) {
+        throw;
+      }
       report.left_out.push_back(left_out_line(address, e.what()));
     }
   }
   return file;
+}
+
+StateFile save_state(DeviceSource& source, const std::vector<PciAddress>& addresses,
+                     const Registry& registry, const SaveOptions& options, SaveReport& report) {
+  return save_state_with(
+      source, addresses, registry,
+      [&options](const PciAddress&, const DeviceIdentity&) {
+        return std::optional<SaveOptions>(options);
+      },
+      report);
 }
 
 }  // namespace capstate::core

@@ -217,8 +217,8 @@ class TextWriter {
     }
   }
 
-  // One field line, without its newline. must_match and transient appear only when set, so the
-  // text (and fingerprint) of every layout written before they existed stays the same.
+  // One field line, without its newline. must_match, transient and retries appear only when set,
+  // so the text (and fingerprint) of every layout written before they existed stays the same.
   void field(std::string_view keyword, const Field& f) {
     *this << keyword << " " << f.name << " offset=";
     hex(f.offset, 4) << " width=";
@@ -235,6 +235,10 @@ class TextWriter {
     if (f.transient != 0) {
       *this << " transient=";
       hex(f.transient, 8);
+    }
+    if (f.retries != 0) {
+      *this << " retries=";
+      dec(f.retries);
     }
   }
 

@@ -41,6 +41,8 @@ struct DeviceRule {
   std::optional<Setting<bool>> verify;                                 ///< read back after restore
   std::optional<Setting<std::vector<std::string>>> skip_capabilities;  ///< capability keys
   std::optional<Setting<std::string>> plugin_failure;  ///< "abort" | "device" | "capability"
+  std::optional<Setting<std::string>> bar_mismatch;    ///< "refuse" | "kernel"
+  std::optional<Setting<std::string>> bound_driver;    ///< "refuse" | "allow"
 };
 
 /// The settings that apply to one device (top level merged with matching [[device]] rules).
@@ -54,6 +56,11 @@ struct DevicePolicy {
   Setting<std::vector<std::string>> skip_capabilities;  ///< capability keys never saved
   Setting<std::string> plugin_failure;  ///< what a plugin failure leaves out: "abort" (the whole
                                         ///< command), "device" or "capability"
+  /// A saved BAR or window the kernel has since moved: "refuse" the device's restore, or write
+  /// the "kernel"'s current assignment instead.
+  Setting<std::string> bar_mismatch;
+  /// A function with a bound driver: "refuse" to write its header, or "allow" it.
+  Setting<std::string> bound_driver;
 };
 
 /// The whole merged policy.
@@ -76,7 +83,12 @@ struct Policy {
 /// The built-in defaults, every source "built-in default".
 Policy default_policy();
 
-/// Parses one policy file and merges it over `policy` (later wins); throws PolicyError.
+/// Parses one policy file and merges it over `policy` (later wins); throws PolicyError. The file
+/// is read only when it is trusted (check_path_trust, util/file_trust.hpp): it and every directory
+/// above it must be owned by root or the effective user and not be writable by group or others
+/// (a root-owned sticky directory such as /tmp may be); otherwise PolicyError names the file, the
+/// owner and mode found and the command that fixes it. A policy file others can change could
+/// make capstate load plugins from anywhere.
 void merge_policy_file(Policy& policy, const std::filesystem::path& file);
 
 /// Parses policy text (named `source` in messages) and merges it over `policy`.
@@ -92,7 +104,8 @@ std::vector<std::filesystem::path> system_policy_files(const std::filesystem::pa
 std::filesystem::path policy_root(const std::string& cli_root,
                                   const std::optional<std::string>& env_root);
 
-/// Defaults, then the system files under `root`, then each of `config_files` (which must exist).
+/// Defaults, then the system files under `root`, then each of `config_files` (which must exist);
+/// every file is checked for trust as merge_policy_file says.
 Policy load_policy(const std::filesystem::path& root,
                    const std::vector<std::filesystem::path>& config_files);
 

@@ -29,6 +29,8 @@ Policy default_policy() {
   p.defaults.verify = builtin(true);
   p.defaults.skip_capabilities = builtin(std::vector<std::string>{});
   p.defaults.plugin_failure = builtin(std::string("device"));
+  p.defaults.bar_mismatch = builtin(std::string("refuse"));
+  p.defaults.bound_driver = builtin(std::string("refuse"));
   p.undo = builtin(true);
   p.undo_dir = builtin(std::string("/var/lib/capstate/undo"));
   p.lock_dir = builtin(std::string("/run/lock/capstate"));

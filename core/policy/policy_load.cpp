@@ -4,11 +4,14 @@
 #include <toml++/toml.h>
 #include <algorithm>
 #include <fstream>
+#include <optional>
 #include <sstream>
+#include <system_error>
 
 #include "policy/policy.hpp"
 #include "registry/registry.hpp"
 #include "util/file_read.hpp"
+#include "util/file_trust.hpp"
 
 namespace capstate::core {
 namespace {
@@ -21,6 +24,8 @@ const std::vector<std::string> kNewer{"fail", "skip"};
 const std::vector<std::string> kLossy{"deny", "allow"};
 const std::vector<std::string> kIdentity{"exact", "ids", "none"};
 const std::vector<std::string> kPluginFailure{"abort", "device", "capability"};
+const std::vector<std::string> kBarMismatch{"refuse", "kernel"};
+const std::vector<std::string> kBoundDriver{"refuse", "allow"};
 const std::vector<std::string> kRestoreStage{"early", "late", "off"};
 const std::vector<std::string> kLogLevels{"trace", "debug", "info", "warn", "error", "off"};
 
@@ -133,6 +138,10 @@ class Reader {
       rule.skip_capabilities = strings(key, node, true);
     } else if (key == "plugin_failure") {
       rule.plugin_failure = string(key, node, &kPluginFailure);
+    } else if (key == "bar_mismatch") {
+      rule.bar_mismatch = string(key, node, &kBarMismatch);
+    } else if (key == "bound_driver") {
+      rule.bound_driver = string(key, node, &kBoundDriver);
     } else {
       return false;
     }
@@ -183,7 +192,8 @@ DeviceRule read_device(const Reader& r, const toml::node& node) {
       r.fail(key.source(),
              fmt::format("unknown key 'device.{}'; a [[device]] table takes match, "
                          "unhandled_capability, newer_record, lossy_downgrade, identity, "
-                         "identity_subsystem, verify, skip_capabilities, plugin_failure",
+                         "identity_subsystem, verify, skip_capabilities, plugin_failure, "
+                         "bar_mismatch, bound_driver",
                          name));
     }
   }
@@ -237,6 +247,33 @@ void merge_table(const toml::table& root, const Reader& r, Policy& policy) {
   apply_rule(policy.defaults, top);
 }
 
+// What makes `file` untrusted: the file and every directory above it for a regular file, else
+// only the directories above it (the reader refuses the path itself, naming what it is).
+std::optional<TrustFailure> policy_trust_failure(const std::filesystem::path& file) {
+  std::error_code ec;
+  if (std::filesystem::is_regular_file(file, ec)) {
+    return check_path_trust(file);
+  }
+  const std::filesystem::path absolute = std::filesystem::absolute(file, ec);
+  if (ec || !absolute.has_parent_path()) {
+    return std::nullopt;
+  }
+  std::optional<TrustFailure> failure = check_path_trust(absolute.parent_path());
+  if (failure) {
+    failure->above = true;
+  }
+  return failure;
+}
+
+PolicyError untrusted_policy(const std::filesystem::path& file, const TrustFailure& failure) {
+  return PolicyError(fmt::format(
+      "{}; capstate reads no policy file that another user could change (it could make capstate "
+      "load plugins from anywhere), so the command stopped before any device was opened; {}",
+      trust_failure_text("policy file", file, failure),
+      failure.fix.empty() ? "check the path and its directories"
+                          : "fix it with: " + failure.fix + " (or remove the file)"));
+}
+
 }  // namespace
 
 void merge_policy_text(Policy& policy, const std::string& text, const std::string& source) {
@@ -254,19 +291,29 @@ void merge_policy_text(Policy& policy, const std::string& text, const std::strin
 }
 
 void merge_policy_file(Policy& policy, const std::filesystem::path& file) {
+  // Like sshd's StrictModes: a layer that someone other than root or the running user could have
+  // written is refused before it is read (it could name plugin directories anywhere). A path that
+  // is not a regular file (missing, a directory, a FIFO, a device) is refused by the reader below
+  // with its own message; the directories above it are checked all the same.
+  const std::optional<TrustFailure> failure = policy_trust_failure(file);
+  if (failure && failure->examined) {
+    throw untrusted_policy(file, *failure);
+  }
   // Bounded, and never opens a FIFO or device node (which could block or never end). An empty
   // regular file is a valid, empty policy layer.
-  std::error_code ec;
-  if (std::filesystem::is_regular_file(file, ec) && std::filesystem::file_size(file, ec) == 0 &&
-      !ec) {
-    merge_policy_text(policy, "", file.string());
-    return;
-  }
   std::string text;
-  try {
-    text = read_text_file_bounded(file, kMaxPolicyFileBytes);
-  } catch (const FileError& e) {
-    throw PolicyError(fmt::format("{}: cannot read the policy file: {}", file.string(), e.what()));
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(file, ec) || std::filesystem::file_size(file, ec) != 0 ||
+      ec) {
+    try {
+      text = read_text_file_bounded(file, kMaxPolicyFileBytes);
+    } catch (const FileError& e) {
+      throw PolicyError(
+          fmt::format("{}: cannot read the policy file: {}", file.string(), e.what()));
+    }
+  }
+  if (failure) {  // could be read although its trust could not be examined: refused all the same
+    throw untrusted_policy(file, *failure);
   }
   merge_policy_text(policy, text, file.string());
 }

@@ -46,6 +46,8 @@ void apply_rule(DevicePolicy& target, const DeviceRule& rule) {
   over(target.verify, rule.verify);
   over(target.skip_capabilities, rule.skip_capabilities);
   over(target.plugin_failure, rule.plugin_failure);
+  over(target.bar_mismatch, rule.bar_mismatch);
+  over(target.bound_driver, rule.bound_driver);
 }
 
 bool device_matches(const std::string& match, const PciAddress& address, std::uint16_t vendor,

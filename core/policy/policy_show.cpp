@@ -68,6 +68,8 @@ std::string policy_to_text(const Policy& p) {
   out += line("verify", d.verify);
   out += line("skip_capabilities", d.skip_capabilities);
   out += line("plugin_failure", d.plugin_failure);
+  out += line("bar_mismatch", d.bar_mismatch);
+  out += line("bound_driver", d.bound_driver);
   out += line("undo", p.undo);
   out += line("undo_dir", p.undo_dir);
   out += line("lock_dir", p.lock_dir);
@@ -85,6 +87,8 @@ std::string policy_to_text(const Policy& p) {
     line(out, "verify", r.verify);
     line(out, "skip_capabilities", r.skip_capabilities);
     line(out, "plugin_failure", r.plugin_failure);
+    line(out, "bar_mismatch", r.bar_mismatch);
+    line(out, "bound_driver", r.bound_driver);
   }
   return out;
 }
@@ -108,6 +112,8 @@ std::string policy_to_json(const Policy& p) {
   out["verify"] = entry(d.verify);
   out["skip_capabilities"] = entry(d.skip_capabilities);
   out["plugin_failure"] = entry(d.plugin_failure);
+  out["bar_mismatch"] = entry(d.bar_mismatch);
+  out["bound_driver"] = entry(d.bound_driver);
   out["undo"] = entry(p.undo);
   out["undo_dir"] = entry(p.undo_dir);
   out["lock_dir"] = entry(p.lock_dir);
@@ -126,6 +132,8 @@ std::string policy_to_json(const Policy& p) {
     entry(dev, "verify", r.verify);
     entry(dev, "skip_capabilities", r.skip_capabilities);
     entry(dev, "plugin_failure", r.plugin_failure);
+    entry(dev, "bar_mismatch", r.bar_mismatch);
+    entry(dev, "bound_driver", r.bound_driver);
     devices.push_back(dev);
   }
   out["device"] = devices;

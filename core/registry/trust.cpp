@@ -7,6 +7,8 @@
 #include <cstdio>
 #include <cstring>
 
+#include "util/file_trust.hpp"
+
 namespace capstate::core {
 
 std::string trust_problem(const std::filesystem::path& path, bool is_directory) {
@@ -16,11 +18,11 @@ std::string trust_problem(const std::filesystem::path& path, bool is_directory) 
     return "cannot check " + what + path.string() + ": " + std::strerror(errno);
   }
   std::string problems;
-  if ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
+  if (writable_by_others(st.st_mode)) {
     problems = "writable by group or others";
   }
   const uid_t euid = ::geteuid();
-  if (st.st_uid != 0 && st.st_uid != euid) {
+  if (!trusted_owner(st.st_uid)) {
     problems += std::string(problems.empty() ? "" : " and ") +
                 "owned by neither root nor the running user (uid " + std::to_string(euid) + ")";
   }

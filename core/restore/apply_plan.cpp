@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <chrono>
+#include <thread>
+
 #include "util/target_text.hpp"
 
 namespace capstate::core {
@@ -18,7 +21,7 @@ bool same_register(const PlannedWrite& a, const PlannedWrite& b) {
   return a.target == b.target && a.bar == b.bar && a.offset == b.offset;
 }
 
-void do_write(Device& device, const PlannedWrite& w) {
+void write_once(Device& device, const PlannedWrite& w) {
   if (w.target == Target::bar) {
     if (!device.bars) {
       throw AccessError(fmt::format("{}: no BAR access from this source", device.address.str()));
@@ -27,6 +30,23 @@ void do_write(Device& device, const PlannedWrite& w) {
     return;
   }
   device.config->write(static_cast<std::uint16_t>(w.offset), w.width, w.value);
+}
+
+// Writes `w`; with retries, writes it again 1 ms apart while its written bits do not read back
+// (as the kernel does for BARs that do not stick at once), then waits the step's delay.
+void do_write(Device& device, const PlannedWrite& w) {
+  write_once(device, w);
+  const std::uint32_t check = w.mask & ~w.w1c;
+  for (unsigned attempt = 0; attempt < w.retries; ++attempt) {
+    if (((read_back(device, w) ^ w.value) & check) == 0) {
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    write_once(device, w);
+  }
+  if (w.delay_us != 0) {
+    std::this_thread::sleep_for(std::chrono::microseconds(w.delay_us));
+  }
 }
 
 }  // namespace

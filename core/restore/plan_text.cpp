@@ -32,10 +32,12 @@ std::string plan_to_text(const DevicePlan& plan, bool all) {
     if (!w.write && !all) {
       continue;
     }
-    out += fmt::format("  {} phase {:<3} {:<6} {:<24} {:<11} {:>2}-bit  {} -> {}  (mask {})\n",
+    out += fmt::format("  {} phase {:<3} {:<6} {:<24} {:<11} {:>2}-bit  {} -> {}  (mask {}){}{}\n",
                        w.write ? (w.forced && w.current == w.value ? "!" : "~") : "=", w.phase,
                        w.plugin, w.name, where(w), width_bits(w.width), hex(w.current, w.width),
-                       hex(w.value, w.width), hex(w.mask, w.width));
+                       hex(w.value, w.width), hex(w.mask, w.width),
+                       w.retries != 0 ? fmt::format(" retry {}", w.retries) : "",
+                       w.delay_us != 0 ? fmt::format(" then wait {} us", w.delay_us) : "");
   }
   return out;
 }
@@ -61,7 +63,9 @@ std::string plans_to_json(const std::vector<const DevicePlan*>& plans) {
                         {"value", w.value},
                         {"mask", w.mask},
                         {"verify", w.verify},
-                        {"write", w.write}});
+                        {"write", w.write},
+                        {"retries", w.retries},
+                        {"delay_us", w.delay_us}});
     }
     out.push_back({{"address", plan->address.str()}, {"notes", plan->notes}, {"writes", writes}});
   }

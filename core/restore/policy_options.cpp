@@ -51,6 +51,10 @@ RestoreOptions restore_options(const DeviceOverrides& overrides, const StateFile
   options.allow_lossy = overrides.allow_lossy || p.lossy_downgrade.value == "allow";
   options.skip_newer_records = p.newer_record.value == "skip";
   options.on_plugin_failure = failure_mode(p);
+  // Both values were validated when the policy was loaded; anything else keeps the refusal.
+  options.bar_mismatch =
+      p.bar_mismatch.value == "kernel" ? BarMismatch::kernel : BarMismatch::refuse;
+  options.allow_bound_driver = p.bound_driver.value == "allow";
   options.producer = file.envelope.producer_name + " " + file.envelope.producer_version;
   return options;
 }

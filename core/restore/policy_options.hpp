@@ -28,7 +28,8 @@ SaveOptions save_options(const DevicePolicy& p);
 
 /// The restore options for one device of `file`: `overrides` win over `p`. With `compare` (a
 /// diff), identity stays "none" unless an override or a policy file sets it (a diff compares
-/// whatever is there).
+/// whatever is there). bar_mismatch and bound_driver come from `p` alone ("kernel" and "allow"
+/// loosen them; every other value refuses).
 RestoreOptions restore_options(const DeviceOverrides& overrides, const StateFile& file,
                                const DevicePolicy& p, bool compare);
 

@@ -34,7 +34,8 @@ class PlanBuilder final : public RestoreSequence {
         saved_(saved),
         arrays_(arrays),
         regs_(*device.config, cap),
-        out_(out) {}
+        out_(out),
+        first_(out.size()) {}
 
   /// Refuses the capability when a must_match field differs on the device (before any write).
   void check_must_match() {
@@ -68,7 +69,7 @@ class PlanBuilder final : public RestoreSequence {
       w.w1c = f.w1c;
       w.desired = value & w.mask;
       w.verify = f.verify;
-      w.forced = force;
+      w.forced = force || (w.target == Target::bar && bar_reads_stale());
       if (f.phase != 0) {
         w.phase = f.phase;
       }
@@ -82,7 +83,8 @@ class PlanBuilder final : public RestoreSequence {
     for_each_element([&](const Array&, const Field& f, const ArrayPlace& place, std::uint64_t at,
                          std::uint32_t value, const std::string&) {
       const std::uint32_t mask = f.writable & ~f.w1c;
-      differs = ((element_now(place, at, f.width) ^ value) & mask) != 0;
+      differs = (place.space == Space::bar && bar_reads_stale()) ||
+                ((element_now(place, at, f.width) ^ value) & mask) != 0;
       return differs;
     });
     return differs;
@@ -102,7 +104,9 @@ class PlanBuilder final : public RestoreSequence {
 
   void write(const WriteRequest& r) override {
     check_request(r);
-    const std::uint32_t allowed = allowed_bits(r);
+    // Write-1-to-clear bits are always written as 0, whatever the request says.
+    const std::uint32_t w1c = layout_bits(r, [](const Field& f) { return f.w1c; });
+    const std::uint32_t allowed = allowed_bits(r) | w1c;
     PlannedWrite w = base(r.name);
     w.target = r.target;
     w.bar = r.bar;
@@ -121,39 +125,100 @@ class PlanBuilder final : public RestoreSequence {
                       r.offset, (w.current ^ r.value) & ~allowed & width_mask(w.width), w.current,
                       r.value));
     }
-    w.desired = r.value & allowed;
-    w.mask = allowed;
-    w.verify = r.verify & allowed;
-    w.forced = r.always;
+    w.w1c = w1c;
+    w.mask = allowed & ~w1c;
+    w.desired = r.value & w.mask;
+    w.verify = r.verify & w.mask;
+    w.forced = r.always || (r.target == Target::bar && bar_reads_stale());
+    w.retries = r.retries;
     out_.push_back(std::move(w));
   }
 
   void fields(bool force) override {
     for (std::size_t i = 0; i < layout_.fields.size(); ++i) {
-      const Field& f = layout_.fields[i];
-      const SavedField& saved = saved_[i];
-      // Read-only fields (nothing writable) are saved for reference and checks, never written.
-      if (!saved.present || (f.writable & ~f.w1c) == 0 ||
-          !presence_holds(f.presence, cap_, regs_, saved_.first(i))) {
-        continue;
-      }
-      PlannedWrite w = base(std::string(f.name));
-      w.offset = cap_.offset + f.offset;
-      w.width = f.width;
-      w.current = regs_.read(f.offset, f.width);
-      w.mask = f.writable & ~f.w1c;
-      w.w1c = f.w1c;
-      w.desired = saved.value & w.mask;
-      w.verify = f.verify;
-      w.forced = force;
-      if (f.phase != 0) {
-        w.phase = f.phase;
-      }
-      out_.push_back(std::move(w));
+      plan_field(i, force);
     }
   }
 
+  void field(std::string_view name, bool force) override {
+    for (std::size_t i = 0; i < layout_.fields.size(); ++i) {
+      if (layout_.fields[i].name == name) {
+        plan_field(i, force);
+        return;
+      }
+    }
+    throw BadWriteRequest(std::string(name), 0,
+                          fmt::format("field '{}' is not in the plugin's schema {} layout; the "
+                                      "plugin is broken",
+                                      name, layout_.schema_version));
+  }
+
+  void delay(std::uint32_t microseconds) override {
+    if (first_ == out_.size()) {
+      throw BadWriteRequest("delay", 0,
+                            "a delay was asked for before any write; the plugin is broken");
+    }
+    if (microseconds > kMaxDelayUs) {
+      throw BadWriteRequest(out_.back().name, 0,
+                            fmt::format("a delay of {} us after '{}' is longer than the {} us a "
+                                        "restore step may wait; the plugin is broken",
+                                        microseconds, out_.back().name, kMaxDelayUs));
+    }
+    out_.back().delay_us = microseconds;
+  }
+
+  void resets_function() override {
+    if (first_ == out_.size()) {
+      throw BadWriteRequest("resets_function", 0,
+                            "a function reset was declared before any write; the plugin is broken");
+    }
+    out_.back().resets = true;
+  }
+
  private:
+  // BAR memory answers only while the function decodes memory (Command bit 1, PCI): with decode
+  // off (after a reset, before the header is restored) a read returns what the bus makes of it
+  // (0 or all ones), not the device's registers. Every BAR-memory write is then made.
+  bool bar_reads_stale() {
+    if (!decode_known_) {
+      decode_off_ = (device_.config->read(kCommand, Width::word) & kMemorySpace) == 0;
+      decode_known_ = true;
+    }
+    return decode_off_;
+  }
+
+  static constexpr std::uint16_t kCommand = 0x04;      // Command register (every header type)
+  static constexpr std::uint32_t kMemorySpace = 0x02;  // Command: Memory Space enable
+
+  // The most a plugin may make a restore wait after one write (the kernel's longest PM delay is
+  // 120 ms; SR-IOV waits 100 ms after VF Enable).
+  static constexpr std::uint32_t kMaxDelayUs = 1'000'000;
+
+  // Appends field i's write unless the device lacks it or nothing of it is writable.
+  void plan_field(std::size_t i, bool force) {
+    const Field& f = layout_.fields[i];
+    const SavedField& saved = saved_[i];
+    // Read-only fields (nothing writable) are saved for reference and checks, never written.
+    if (!saved.present || (f.writable & ~f.w1c) == 0 ||
+        !presence_holds(f.presence, cap_, regs_, saved_.first(i))) {
+      return;
+    }
+    PlannedWrite w = base(std::string(f.name));
+    w.offset = cap_.offset + f.offset;
+    w.width = f.width;
+    w.current = regs_.read(f.offset, f.width);
+    w.mask = f.writable & ~f.w1c;
+    w.w1c = f.w1c;
+    w.desired = saved.value & w.mask;
+    w.verify = f.verify;
+    w.forced = force;
+    w.retries = f.retries;
+    if (f.phase != 0) {
+      w.phase = f.phase;
+    }
+    out_.push_back(std::move(w));
+  }
+
   // Refuses a write request a correct plugin never makes; inside guarded_call the text becomes a
   // PluginFailure naming the plugin.
   void check_request(const WriteRequest& r) const {
@@ -199,17 +264,23 @@ class PlanBuilder final : public RestoreSequence {
   // The bits a sequence write may change: the writable and transient bits of every layout field
   // (config) or array element field (BAR memory) whose bytes it covers, placed at its position.
   std::uint32_t allowed_bits(const WriteRequest& r) {
+    return layout_bits(r, [](const Field& f) { return f.writable | f.transient; });
+  }
+
+  // bits_of(field) of every layout field (config) or array element field (BAR memory) whose bytes
+  // the write covers, placed at its position in the write.
+  template <typename Bits>
+  std::uint32_t layout_bits(const WriteRequest& r, Bits&& bits_of) {
     const unsigned bytes = r.target == Target::bar ? 4U : width_bytes(r.width);
     const std::uint64_t begin = r.target == Target::config ? cap_.offset + r.offset : r.offset;
-    std::uint64_t allowed = 0;
+    std::uint64_t found = 0;
     const auto add = [&](std::uint64_t f_begin, const Field& f) {
       const std::uint64_t f_end = f_begin + width_bytes(f.width);
       if (f_end <= begin || f_begin >= begin + bytes) {
         return;
       }
-      const std::uint64_t bits = (f.writable | f.transient) & width_mask(f.width);
-      allowed |=
-          f_begin >= begin ? bits << (8 * (f_begin - begin)) : bits >> (8 * (begin - f_begin));
+      const std::uint64_t bits = bits_of(f) & width_mask(f.width);
+      found |= f_begin >= begin ? bits << (8 * (f_begin - begin)) : bits >> (8 * (begin - f_begin));
     };
     if (r.target == Target::config) {
       for (const Field& f : layout_.fields) {
@@ -225,7 +296,7 @@ class PlanBuilder final : public RestoreSequence {
       }
       return false;
     });
-    return static_cast<std::uint32_t>(allowed) &
+    return static_cast<std::uint32_t>(found) &
            width_mask(r.target == Target::bar ? Width::dword : r.width);
   }
 
@@ -278,6 +349,9 @@ class PlanBuilder final : public RestoreSequence {
   std::span<const ArrayValues> arrays_;
   RegisterCache regs_;
   std::vector<PlannedWrite>& out_;
+  std::size_t first_ = 0;  // index of this builder's first write in out_
+  bool decode_known_ = false;
+  bool decode_off_ = false;
 };
 
 Capability locate(const std::vector<Capability>& found, const Record& record,
@@ -361,20 +435,60 @@ void plan_record(Device& device, const Record& record, const Capability& cap,
     const ArrayValues& v = unpacked.arrays[k];
     arrays.push_back({layout->arrays[k].name, v.saved, v.count, v.values});
   }
-  const RestoreContext ctx{cap, saved, unpacked.extra, device.bars != nullptr, arrays};
+  const RestoreContext ctx{.capability = cap,
+                           .fields = saved,
+                           .extra = unpacked.extra,
+                           .has_bar_access = device.bars != nullptr,
+                           .arrays = arrays,
+                           .kernel_resources = device.kernel_resources,
+                           .bar_mismatch = options.bar_mismatch};
   PlanBuilder builder(device, *entry, cap, *layout, saved, unpacked.arrays, plan.writes);
   builder.check_must_match();
+  // A plugin's Refusal is the plugin doing its job (not a failure): its text refuses the device.
+  std::string refusal;
   guarded_call(*entry, where, "planning the restore", [&] {
-    plugin.restore_sequence(ctx, builder);
+    try {
+      plugin.restore_sequence(ctx, builder);
+    } catch (const Refusal& e) {
+      refusal = e.what();
+    }
     return 0;
   });
+  if (!refusal.empty()) {
+    throw RestoreRefused(fmt::format("{}: {} (plugin '{}'): {}; nothing was written", where,
+                                     cap_text(cap), entry->name, refusal));
+  }
+}
+
+// Refuses writing the configuration header of a function a driver is bound to, unless the
+// policy allows it: the driver owns the function's decode, bus mastering and interrupts.
+void check_bound_driver(const Device& device, const DevicePlan& plan,
+                        const RestoreOptions& options) {
+  if (options.allow_bound_driver || device.bound_driver.empty()) {
+    return;
+  }
+  for (const PlannedWrite& w : plan.writes) {
+    if (w.write && w.capability.kind == CapKind::header) {
+      throw RestoreRefused(fmt::format(
+          "{}: driver '{}' is bound, and the restore would write its configuration header ({} at "
+          "0x{:03x}, 0x{:x} now, 0x{:x} saved); nothing was written. Unbind the driver first "
+          "(echo {} > /sys/bus/pci/drivers/{}/unbind), or set bound_driver = \"allow\" in the "
+          "device's policy",
+          device.address.str(), device.bound_driver, w.name, w.offset, w.current, w.value,
+          device.address.str(), device.bound_driver));
+    }
+  }
 }
 
 // Walks the writes in execution order so a register written twice (e.g. a field restored in two
 // phases) builds on what the earlier write left, and decides which writes change anything.
+// After a write that may reset the function, what was read while planning no longer tells what
+// the device holds: every later write is made.
 void settle_values(std::vector<PlannedWrite>& writes) {
   std::map<std::tuple<Target, std::uint8_t, std::uint64_t>, std::uint32_t> holds;
+  bool after_reset = false;
   for (PlannedWrite& w : writes) {
+    w.forced = w.forced || after_reset;
     const auto key = std::make_tuple(w.target, w.bar, w.offset);
     const auto it = holds.find(key);
     if (it != holds.end()) {
@@ -384,6 +498,7 @@ void settle_values(std::vector<PlannedWrite>& writes) {
     w.write = w.forced || ((w.current ^ w.desired) & w.mask) != 0;
     if (w.write) {
       holds[key] = (w.value & ~w.w1c) | (w.current & w.w1c);
+      after_reset = after_reset || w.resets;
     }
   }
 }
@@ -429,6 +544,7 @@ DevicePlan plan_restore(Device& device, const DeviceSection& saved, const Regist
   std::stable_sort(plan.writes.begin(), plan.writes.end(),
                    [](const PlannedWrite& a, const PlannedWrite& b) { return a.phase < b.phase; });
   settle_values(plan.writes);
+  check_bound_driver(device, plan, options);
   return plan;
 }
 

@@ -31,6 +31,10 @@ struct RestoreOptions {
   /// What a plugin failure while planning leaves out: abort (throw), the device, or the
   /// capability (see PluginFailureMode).
   PluginFailureMode on_plugin_failure = PluginFailureMode::abort;
+  /// What a saved BAR or window the kernel has since moved does (policy bar_mismatch).
+  BarMismatch bar_mismatch = BarMismatch::refuse;
+  /// Whether the header of a function with a bound driver may be written (policy bound_driver).
+  bool allow_bound_driver = false;
 };
 
 /// Thrown when a restore is refused before anything was written.
@@ -76,6 +80,9 @@ struct PlannedWrite {
   std::uint32_t current = 0;       ///< what the register holds when this write runs
   std::uint32_t value = 0;         ///< the value written: current outside `mask`, desired inside
   bool write = false;              ///< whether it is written (differs, or forced)
+  std::uint8_t retries = 0;        ///< rewrites, 1 ms apart, while it does not read back as written
+  std::uint32_t delay_us = 0;      ///< microseconds to wait after it is written
+  bool resets = false;             ///< when written, it may reset the function's other registers
 };
 
 /// Every write planned for one device, in execution order.

@@ -15,6 +15,8 @@
 #include "restore/restore_run.hpp"
 #include "restore/undo.hpp"
 #include "util/file_lock.hpp"
+#include "util/file_trust.hpp"
+#include "util/private_dir.hpp"
 
 namespace fs = std::filesystem;
 
@@ -90,10 +92,27 @@ std::vector<FileLock> lock_targets(const RestoreRequest& request) {
   }
   std::sort(devices.begin(), devices.end());
   devices.erase(std::unique(devices.begin(), devices.end()), devices.end());
+  // capstate's own lock directory is created private (0700); an existing one is left as it is.
+  // A failure is reported by lock_device, which tries to create it too.
+  if (!devices.empty()) {
+    (void)create_private_directories(request.policy->lock_dir.value);
+  }
   for (const PciAddress& address : devices) {
     locks.push_back(lock_device(request.policy->lock_dir.value, address.str()));
   }
   return locks;
+}
+
+// Refuses a state file others could have written before it is used to plan writes to hardware.
+void check_state_file(const RestoreRequest& request) {
+  if (request.file_path.empty() || request.allow_untrusted_state ||
+      request.mode == RestoreMode::compare || !request.source->writes_hardware()) {
+    return;
+  }
+  if (std::string problem = state_file_trust_problem(request.file_path, *request.source);
+      !problem.empty()) {
+    throw UntrustedStateFile(std::move(problem));
+  }
 }
 
 // Every planned device and whether it is read back.
@@ -208,6 +227,19 @@ std::string_view to_string(RestoreStage stage) {
   return "restoring";
 }
 
+std::string state_file_trust_problem(const fs::path& path, const DeviceSource& source) {
+  const std::optional<TrustFailure> failure = check_file_trust(path);
+  if (!failure) {
+    return {};
+  }
+  return fmt::format(
+      "{}; a state file another user can change could reprogram the devices of {} (their BARs, "
+      "bus mastering and interrupts), so nothing was written; {}, or restore it anyway with "
+      "--allow-untrusted-state if you trust its content",
+      trust_failure_text("state file", path, *failure), source.describe(),
+      failure->fix.empty() ? "check the path" : "fix it with: " + failure->fix);
+}
+
 std::size_t RestoreOutcome::written() const {
   std::size_t n = 0;
   for (const RestoredDevice& d : devices) {
@@ -251,6 +283,7 @@ RestoreOutcome run_restore(const RestoreRequest& request, RestoreObserver& obser
     throw std::invalid_argument(
         "run_restore: the request needs a source, a state file and a policy");
   }
+  check_state_file(request);
   check_output_copy(request);
   const bool apply = request.mode == RestoreMode::apply;
   // Held until the restore is done, so no other capstate process restores these devices.

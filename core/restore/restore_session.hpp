@@ -36,12 +36,31 @@ enum class RestoreStage {
 /// "planning", "comparing" or "restoring".
 std::string_view to_string(RestoreStage stage);
 
+/// Thrown when a state file may not be restored onto hardware: someone other than root or the
+/// running user owns it, or group or others may write it. Nothing was locked, planned or written.
+class UntrustedStateFile : public RestoreRefused {
+ public:
+  using RestoreRefused::RestoreRefused;
+};
+
+/// The UntrustedStateFile text for the state file at `path` restored into `source`, or "" when
+/// the file is trusted: owned by root or the effective user (only root when that is root) and not
+/// writable by group or others. Only the file itself is checked, not the directories above it.
+std::string state_file_trust_problem(const std::filesystem::path& path, const DeviceSource& source);
+
 /// Everything one restore needs. The library reads no environment and keeps no global policy:
 /// every input is here.
 struct RestoreRequest {
   DeviceSource* source = nullptr;   ///< the devices restored into (required)
   const StateFile* file = nullptr;  ///< the state file, checksums already verified (required)
-  std::vector<PciAddress> only;     ///< sections of the file to restore; empty: all of them
+  /// The path `file` was read from, for the trust check: with a source that writes hardware
+  /// (modes apply and dry_run), a file that fails state_file_trust_problem() is refused with
+  /// UntrustedStateFile before anything is locked, planned or written. Empty: no check (the state
+  /// did not come from a file, or the caller vouches for it).
+  std::filesystem::path file_path;
+  /// Restore `file_path` even when it fails the trust check (capstate's --allow-untrusted-state).
+  bool allow_untrusted_state = false;
+  std::vector<PciAddress> only;  ///< sections of the file to restore; empty: all of them
   /// The merged policy (required): the per-device keys, lock_dir, undo and undo_dir.
   const Policy* policy = nullptr;
   DeviceOverrides overrides;              ///< wins over every device's policy
@@ -108,15 +127,17 @@ struct RestoreOutcome {
   std::size_t left_out() const;
 };
 
-/// Restores `request.file` into `request.source`. In apply mode: checks the output copy, locks
-/// every selected device (lock_dir of the policy) for a source that writes hardware, or the
-/// output copy for one that does not; plans every device with its own policy before anything is
-/// written; saves the undo file (hardware sources, unless disabled); writes and verifies each
-/// device in file order; writes the output copy. Throws RestoreRefused (nothing written: no
+/// Restores `request.file` into `request.source`. First, for a source that writes hardware (apply
+/// and dry_run), checks that `request.file_path` (when set) is trusted. In apply mode: checks the
+/// output copy, locks every selected device (lock_dir of the policy, created with mode 0700 when
+/// missing) for a source that writes hardware, or the output copy for one that does not; plans
+/// every device with its own policy before anything is written; saves the undo file (hardware
+/// sources, unless disabled); writes and verifies each device in file order; writes the output
+/// copy. Throws RestoreRefused (nothing written: no
 /// device selected, identity, a refused record, a bad output copy, an undo file that cannot be
-/// written), LockBusy, RestoreWriteError (a write failed part-way; the text names what was done
-/// and the way back) or the errors of the source and the plugins. Mismatches found by reading
-/// back are no error: they are in the outcome.
+/// written; UntrustedStateFile for an untrusted state file), LockBusy, RestoreWriteError (a write
+/// failed part-way; the text names what was done and the way back) or the errors of the source and
+/// the plugins. Mismatches found by reading back are no error: they are in the outcome.
 RestoreOutcome run_restore(const RestoreRequest& request, RestoreObserver& observer);
 
 /// The same without an observer.

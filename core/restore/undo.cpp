@@ -1,11 +1,9 @@
 #include "restore/undo.hpp"
 
 #include <fmt/format.h>
-#include <sys/stat.h>
 
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
+#include <system_error>
 
 #include "discovery/discovery.hpp"
 #include "dispatch/device_save.hpp"
@@ -13,6 +11,7 @@
 #include "statefile/codec.hpp"
 #include "util/atomic_file.hpp"
 #include "util/file_lock.hpp"
+#include "util/private_dir.hpp"
 
 namespace capstate::core {
 namespace {
@@ -48,22 +47,12 @@ std::string undo_way_out(const std::filesystem::path& dir) {
       dir.string());
 }
 
-/// Creates `dir` (mode 0700, parents as usual) when it is missing.
+/// Creates `dir` when it is missing, and any missing directory above it, each with mode 0700;
+/// existing directories keep their mode.
 void make_undo_dir(const std::filesystem::path& dir) {
-  std::error_code ec;
-  if (std::filesystem::is_directory(dir, ec)) {
-    return;
-  }
-  if (dir.has_parent_path()) {
-    std::filesystem::create_directories(dir.parent_path(), ec);
-    if (ec) {
-      throw UndoRefused(fmt::format("cannot create the undo directory '{}': {}; {}", dir.string(),
-                                    ec.message(), undo_way_out(dir)));
-    }
-  }
-  if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) {
+  if (const std::error_code ec = create_private_directories(dir)) {
     throw UndoRefused(fmt::format("cannot create the undo directory '{}': {}; {}", dir.string(),
-                                  std::strerror(errno), undo_way_out(dir)));
+                                  ec.message(), undo_way_out(dir)));
   }
 }
 

@@ -35,7 +35,8 @@ bool restores_write(const std::vector<DeviceRestore>& restores);
 StateFile undo_state(std::vector<DeviceRestore>& restores, const Registry& registry);
 
 /// Writes `state` to `path` atomically while holding the file's sidecar lock, creating its
-/// directory with mode 0700 when missing. Throws UndoRefused saying how to go on without it.
+/// directory, and any missing directory above it, with mode 0700 (existing ones are left alone).
+/// Throws UndoRefused saying how to go on without it.
 void write_undo_file(const std::filesystem::path& path, const StateFile& state);
 
 /// "undo file: PATH (revert with: capstate restore -i PATH)".

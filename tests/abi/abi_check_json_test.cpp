@@ -23,14 +23,19 @@ TEST(AbiCheckJson, SuccessIsAnObjectListingEachPlugin) {
   EXPECT_EQ(doc.at("ok"), true);
   EXPECT_EQ(doc.at("baseline"), baseline);
   const nlohmann::json& plugins = doc.at("plugins");
-  ASSERT_EQ(plugins.size(), 4U);
-  EXPECT_EQ(plugins[0], (nlohmann::json{{"name", "ltr"},
+  ASSERT_EQ(plugins.size(), 6U);
+  EXPECT_EQ(plugins[0], (nlohmann::json{{"name", "header"},
+                                        {"oldest", 1},
+                                        {"current", 1},
+                                        {"summary", "header: schemas 1..1 match the baseline"}}));
+  EXPECT_EQ(plugins[1], (nlohmann::json{{"name", "ltr"},
                                         {"oldest", 1},
                                         {"current", 2},
                                         {"summary", "ltr: schemas 1..2 match the baseline"}}));
-  EXPECT_EQ(plugins[1].at("name"), "msi");
-  EXPECT_EQ(plugins[2].at("name"), "msix");
-  EXPECT_EQ(plugins[3].at("name"), "pcie");
+  EXPECT_EQ(plugins[2].at("name"), "msi");
+  EXPECT_EQ(plugins[3].at("name"), "msix");
+  EXPECT_EQ(plugins[4].at("name"), "pcie");
+  EXPECT_EQ(plugins[5].at("name"), "pm");
 }
 
 TEST(AbiCheckJson, FailureIsTheStandardErrorWithEveryProblem) {

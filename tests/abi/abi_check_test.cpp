@@ -138,9 +138,11 @@ TEST(AbiCheckCli, PassesAgainstTheCommittedBaseline) {
       run_capstate(tmp, {"abi", "check", "--baseline", committed_baseline().string()});
   EXPECT_EQ(run.exit_code, 0) << run.err;
   EXPECT_EQ(run.out,
+            "header: schemas 1..1 match the baseline\n"
             "ltr: schemas 1..2 match the baseline\nmsi: schemas 1..1 match the baseline\n"
             "msix: schemas 1..2 match the baseline\n"
-            "pcie: schemas 1..2 match the baseline\n");
+            "pcie: schemas 1..2 match the baseline\n"
+            "pm: schemas 1..1 match the baseline\n");
 }
 
 TEST(AbiCheckCli, PassesAgainstADumpOfItself) {

@@ -22,9 +22,10 @@ TEST(AbiDump, WritesExactlyThePluginAndSchemaFiles) {
   EXPECT_THAT(run.out, HasSubstr("pcie: schemas 1..2 written to"));
   EXPECT_THAT(
       files_below(tmp.path() / "abi"),
-      ElementsAre("ltr/plugin.txt", "ltr/schema-1.txt", "ltr/schema-2.txt", "msi/plugin.txt",
-                  "msi/schema-1.txt", "msix/plugin.txt", "msix/schema-1.txt", "msix/schema-2.txt",
-                  "pcie/plugin.txt", "pcie/schema-1.txt", "pcie/schema-2.txt"));
+      ElementsAre("header/plugin.txt", "header/schema-1.txt", "ltr/plugin.txt", "ltr/schema-1.txt",
+                  "ltr/schema-2.txt", "msi/plugin.txt", "msi/schema-1.txt", "msix/plugin.txt",
+                  "msix/schema-1.txt", "msix/schema-2.txt", "pcie/plugin.txt", "pcie/schema-1.txt",
+                  "pcie/schema-2.txt", "pm/plugin.txt", "pm/schema-1.txt"));
   EXPECT_EQ(read_text(tmp.path() / "abi/pcie/plugin.txt"),
             "capstate-abi-plugin 1\nname pcie\noldest_schema 1\ncurrent_schema 2\n");
 }

@@ -1,5 +1,5 @@
 // Tests 2 and 3: `capstate list` (JSON and text, -s/-d selection, bad selectors) and
-// `capstate plugins` (the three bundled plugins from the build tree; exit 1 when one is refused).
+// `capstate plugins` (the bundled plugins from the build tree; exit 1 when one is refused).
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <sys/stat.h>
@@ -179,10 +179,12 @@ TEST(PluginsCli, JsonListsTheBuildTreePlugins) {
   const RunResult r = run_capstate(tmp, {"--json", "plugins"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const json plugins = json::parse(r.out);
-  const ExpectedPlugin expected[] = {{"ltr", "extended", 0x18, 100, false, "1.0.0", 2},
+  const ExpectedPlugin expected[] = {{"header", "header", 0x00, 250, false, "1.0.0", 1},
+                                     {"ltr", "extended", 0x18, 100, false, "1.0.0", 2},
                                      {"msi", "standard", 0x05, 300, false, "1.0.0", 1},
                                      {"msix", "standard", 0x11, 300, true, "1.1.0", 2},
-                                     {"pcie", "standard", 0x10, 200, false, "1.0.0", 2}};
+                                     {"pcie", "standard", 0x10, 200, false, "1.0.0", 2},
+                                     {"pm", "standard", 0x01, 50, false, "1.0.0", 1}};
   ASSERT_EQ(plugins.size(), std::size(expected)) << r.out;
   const std::string dir = std::string(CAPSTATE_BINARY_DIR) + "/lib/capstate/plugins/";
   for (const ExpectedPlugin& e : expected) {
@@ -210,6 +212,9 @@ TEST(PluginsCli, TextFormNamesSchemaWindowAndPhase) {
   TempDir tmp;
   const RunResult r = run_capstate(tmp, {"plugins"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("header     1.0.0    loaded   header; schema 1..1; phase 250\n"),
+            std::string::npos)
+      << r.out;
   EXPECT_NE(r.out.find("ltr        1.0.0    loaded   extended 0x0018; schema 1..2; phase 100\n"),
             std::string::npos)
       << r.out;
@@ -223,6 +228,9 @@ TEST(PluginsCli, TextFormNamesSchemaWindowAndPhase) {
   EXPECT_NE(r.out.find("pcie       1.0.0    loaded   standard 0x10; schema 1..2; phase 200\n"),
             std::string::npos)
       << r.out;
+  EXPECT_NE(r.out.find("pm         1.0.0    loaded   standard 0x01; schema 1..1; phase 50\n"),
+            std::string::npos)
+      << r.out;
 }
 
 TEST(PluginsCli, ExtraPluginDirThatIsEmptyChangesNothing) {
@@ -230,7 +238,7 @@ TEST(PluginsCli, ExtraPluginDirThatIsEmptyChangesNothing) {
   const RunResult r = run_capstate(tmp, {"--json", "plugins", "--plugin-dir", tmp.path().string()},
                                    {.env = {"CAPSTATE_PLUGIN_PATH=" + tmp.path().string()}});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_EQ(json::parse(r.out).size(), 4U) << r.out;
+  EXPECT_EQ(json::parse(r.out).size(), 6U) << r.out;
 }
 
 // A fresh directory `name` in `tmp` (mode 0755) holding copies of the .so files of `from` (mode
@@ -277,7 +285,7 @@ TEST(PluginsCli, RefusedPluginFailsTheJsonListToo) {
   EXPECT_EQ(r.exit_code, 1);
   const json plugins = json::parse(r.out);  // the list, not an error object
   ASSERT_TRUE(plugins.is_array()) << r.out;
-  ASSERT_EQ(plugins.size(), 5U) << r.out;
+  ASSERT_EQ(plugins.size(), 7U) << r.out;  // junk.so and the six bundled plugins
   EXPECT_EQ(plugins[0].at("file"), dir + "/junk.so");
   EXPECT_EQ(plugins[0].at("status"), "refused");
   EXPECT_NE(plugins[0].at("reason"), "");

@@ -100,21 +100,25 @@ TEST(DiscoverCli, LtrEndpointShowsLtrAt0x148WithItsPlugin) {
   EXPECT_EQ(ltr->at("plugin"), "ltr");
 }
 
-// Text form: one device line, then one line per capability with its handling plugin.
+// Text form: one device line, then one line per capability (the header first) with its handling
+// plugin.
 TEST(DiscoverCli, TextFormOfTheNvme) {
   TempDir tmp;
   const RunResult r = run_capstate(
       tmp, {"discover", "--dump", data_file("qemu-q35-guest.xxxx.txt"), "-s", "02:00.0"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const std::vector<std::string> lines = lines_of(r.out);
-  ASSERT_EQ(lines.size(), 4U) << r.out;
+  // The header first (every device has one), then the capabilities in list order.
+  ASSERT_EQ(lines.size(), 5U) << r.out;
   EXPECT_EQ(lines[0], "0000:02:00.0 1b36:0010");
-  EXPECT_EQ(lines[1].rfind("  [040] standard 0x11", 0), 0U) << lines[1];
-  EXPECT_NE(lines[1].find("(plugin msix)"), std::string::npos) << lines[1];
-  EXPECT_EQ(lines[2].rfind("  [080] standard 0x10", 0), 0U) << lines[2];
-  EXPECT_NE(lines[2].find("(plugin pcie)"), std::string::npos) << lines[2];
-  EXPECT_EQ(lines[3].rfind("  [060] standard 0x01", 0), 0U) << lines[3];
-  EXPECT_EQ(lines[3].find("(plugin"), std::string::npos) << lines[3];
+  EXPECT_EQ(lines[1].rfind("  [000] header", 0), 0U) << lines[1];
+  EXPECT_NE(lines[1].find("(plugin header)"), std::string::npos) << lines[1];
+  EXPECT_EQ(lines[2].rfind("  [040] standard 0x11", 0), 0U) << lines[2];
+  EXPECT_NE(lines[2].find("(plugin msix)"), std::string::npos) << lines[2];
+  EXPECT_EQ(lines[3].rfind("  [080] standard 0x10", 0), 0U) << lines[3];
+  EXPECT_NE(lines[3].find("(plugin pcie)"), std::string::npos) << lines[3];
+  EXPECT_EQ(lines[4].rfind("  [060] standard 0x01", 0), 0U) << lines[4];
+  EXPECT_NE(lines[4].find("(plugin pm)"), std::string::npos) << lines[4];
 }
 
 }  // namespace

@@ -41,9 +41,10 @@ TEST(SaveInspectAssemble, RoundTripIsByteIdentical) {
   const RunResult saved = run_capstate(tmp, {"save", "--dump", q35(), "-o", state});
   ASSERT_EQ(saved.exit_code, 0) << saved.err;
   const std::uintmax_t size = std::filesystem::file_size(state);
-  // 12 devices; 18 records = pcie + msix on the 4 root ports, NIC, NVMe, virtio-net and xHCI,
-  // and msi on the NIC and the AHCI controller.
-  EXPECT_EQ(saved.out, "saved 12 devices, 18 records (23 capabilities without a plugin skipped), " +
+  // 12 devices; 33 records = header on all 12, pcie + msix on the 4 root ports, NIC, NVMe,
+  // virtio-net and xHCI, msi on the NIC and the AHCI controller, and pm on the NIC, NVMe and
+  // virtio-net (their Power Management capabilities at 0xc8, 0x60 and 0x7c).
+  EXPECT_EQ(saved.out, "saved 12 devices, 33 records (20 capabilities without a plugin skipped), " +
                            std::to_string(size) + " bytes to " + state + "\n");
 
   const RunResult toml = run_capstate(tmp, {"inspect", state});
@@ -66,8 +67,8 @@ TEST(SaveInspectAssemble, JsonSaveSummaryMatchesTheFile) {
   const json summary = json::parse(r.out);
   EXPECT_EQ(summary.at("file"), state);
   EXPECT_EQ(summary.at("devices"), 1);
-  EXPECT_EQ(summary.at("records"), 2);
-  EXPECT_EQ(summary.at("skipped_capabilities"), 1);  // power management has no plugin here
+  EXPECT_EQ(summary.at("records"), 4);               // header, msix, pcie and pm
+  EXPECT_EQ(summary.at("skipped_capabilities"), 0);  // every capability has a plugin
   EXPECT_EQ(summary.at("bytes"), std::filesystem::file_size(state));
 }
 
@@ -91,7 +92,22 @@ TEST(SaveInspectAssemble, InspectJsonHasEnvelopeAndDecodedRecords) {
   EXPECT_EQ(nvme.at("vendor_id"), 0x1b36);
   EXPECT_EQ(nvme.at("device_id"), 0x0010);
   EXPECT_EQ(nvme.at("class"), 0x010802);
-  ASSERT_EQ(nvme.at("records").size(), 2U);
+  ASSERT_EQ(nvme.at("records").size(), 4U);
+  // The header: the dump's bytes (Command 0x0107, a 64-bit BAR0 at 0xfde00000, IRQ line 11).
+  const json& header = record_of(nvme, "header");
+  EXPECT_EQ(header.at("kind"), "header");
+  EXPECT_EQ(header.at("offset"), 0);
+  EXPECT_EQ(header.at("fields").at("command"), 0x0107);
+  EXPECT_EQ(header.at("fields").at("status"), 0x0010);
+  EXPECT_EQ(header.at("fields").at("bar0"), 0xfde00004U);
+  EXPECT_EQ(header.at("fields").at("bar1"), 0);
+  EXPECT_EQ(header.at("fields").at("interrupt_line"), 0x0b);
+  EXPECT_EQ(header.at("fields").at("header_type"), 0);
+  EXPECT_FALSE(header.at("fields").contains("bus_numbers"));  // a type 1 field
+  // Power Management at 0x60: version 3, D0 with No_Soft_Reset.
+  const json& pm = record_of(nvme, "pm");
+  EXPECT_EQ(pm.at("offset"), 0x60);
+  EXPECT_EQ(pm.at("fields"), (json{{"pmc", 0x0003}, {"pmcsr", 0x0008}}));
   const json& pcie = record_of(nvme, "pcie");
   EXPECT_EQ(pcie.at("kind"), "standard");
   EXPECT_EQ(pcie.at("id"), 0x10);
@@ -115,6 +131,15 @@ TEST(SaveInspectAssemble, InspectJsonHasEnvelopeAndDecodedRecords) {
   EXPECT_EQ(port.at("fields").at("link_control2"), 0x0004);
   EXPECT_EQ(record_of(device_at(s, "0000:00:01.0"), "msix").at("fields").at("message_control"),
             0x8000);
+  // Its header is the type 1 form: bus numbers 00/01/01 and the three windows.
+  const json& bridge = record_of(device_at(s, "0000:00:01.0"), "header").at("fields");
+  EXPECT_EQ(bridge.at("bus_numbers"), 0x00010100);
+  EXPECT_EQ(bridge.at("io_base_limit"), 0xc0c0);
+  EXPECT_EQ(bridge.at("memory_base_limit"), 0xfe10fe00U);
+  EXPECT_EQ(bridge.at("prefetchable_base_limit"), 0xfeb1fea1U);
+  EXPECT_EQ(bridge.at("bar0"), 0xfe200000U);
+  EXPECT_EQ(bridge.at("command"), 0x0507);
+  EXPECT_FALSE(bridge.contains("bar2"));  // a type 0 field
 }
 
 TEST(SaveInspectAssemble, HandWrittenMinimalTomlAssembles) {

@@ -26,6 +26,9 @@ core::Registry registry_with(const std::string& hostile) {
   options.search_path = {in_tree_plugins()};
   if (!hostile.empty()) {
     options.search_path.push_back(hostile_plugin_dir(hostile));
+    // The hostile plugins claim Power Management (standard 0x01), as the in-tree pm does: they
+    // stand in for it, so pm stays out (loaded too, one of the two would be refused).
+    options.disabled = {"pm"};
   }
   options.allow_untrusted = true;  // build trees may be group-writable
   return core::Registry::load(options);

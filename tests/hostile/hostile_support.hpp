@@ -23,22 +23,23 @@ using testsupport::TempDir;
 using testsupport::write_bytes;
 using testsupport::write_text;
 
-/// tests/data/qemu-q35-guest.xxxx.txt: 13 devices, PM on 01:00.0, 02:00.0 and 03:00.0.
+/// tests/data/qemu-q35-guest.xxxx.txt: 12 devices, PM on 01:00.0, 02:00.0 and 03:00.0.
 std::filesystem::path q35_dump();
 
-/// build/lib/capstate/plugins: the in-tree pcie, msix and ltr plugins.
+/// build/lib/capstate/plugins: the in-tree plugins (header, pm, pcie, msi, msix, ltr).
 std::filesystem::path in_tree_plugins();
 
 /// build/test-plugins/hostile/<name>: the directory holding only hostile plugin `name`.
 std::filesystem::path hostile_plugin_dir(const std::string& name);
 
-/// A registry of the in-tree plugins plus, when `hostile` is not empty, that hostile plugin.
+/// A registry of the in-tree plugins plus, when `hostile` is not empty, that hostile plugin in
+/// place of the in-tree pm (both claim standard capability 0x01).
 core::Registry registry_with(const std::string& hostile);
 
 /// Address from text ("0000:01:00.0"); fails the test when malformed.
 core::PciAddress address(const std::string& text);
 
-/// Saves `devices` of the q35 dump with the in-tree plugins (and `hostile` when not empty).
+/// Saves `devices` of the q35 dump with registry_with(hostile).
 core::StateFile save_q35(const std::vector<std::string>& devices, const std::string& hostile = "",
                          core::PluginFailureMode mode = core::PluginFailureMode::abort,
                          core::SaveReport* report = nullptr);

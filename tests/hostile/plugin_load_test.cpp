@@ -54,7 +54,7 @@ TEST(HostilePluginLoad, RuntimeMisbehaviourIsNotVisibleAtLoad) {
 
 TEST(HostilePluginLoad, InTreePluginsPassTheOverlapCheck) {
   const core::Registry registry = registry_with("");
-  for (const std::string name : {"pcie", "msix", "ltr"}) {
+  for (const std::string name : {"header", "pm", "pcie", "msi", "msix", "ltr"}) {
     const core::PluginEntry* e = registry.find(name);
     ASSERT_NE(e, nullptr) << name;
     EXPECT_EQ(e->status, core::PluginStatus::loaded) << name << ": " << e->reason;

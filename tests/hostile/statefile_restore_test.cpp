@@ -97,12 +97,12 @@ std::vector<std::uint8_t>* HostileStateFile::good_ = nullptr;
 
 TEST_F(HostileStateFile, TheUnchangedFileRestoresAndWrites) {
   // The control: the same pipeline does write when the file is good (so "0 writes" means
-  // something), and the fixture file has two devices: the root port with two records, the NIC
-  // with three (msi, pcie, msix).
+  // something), and the fixture file has two devices: the root port with three records (header,
+  // pcie, msix), the NIC with five (header, pm, msi, pcie, msix: its capability list order).
   const Extents e = extents(good());
   ASSERT_EQ(e.sections.size(), 2U);
-  ASSERT_EQ(e.records[0].size(), 2U);
-  ASSERT_EQ(e.records[1].size(), 3U);
+  ASSERT_EQ(e.records[0].size(), 3U);
+  ASSERT_EQ(e.records[1].size(), 5U);
   const RestoreOutcome o = restore_bytes(good());
   EXPECT_EQ(o.error, "");
   EXPECT_EQ(o.plans.size(), 2U);
@@ -176,7 +176,7 @@ TEST_F(HostileStateFile, HugeDeclaredLengthsFailFastWithoutAllocating) {
       {0x0a, 4, 0xffffffffU, "header length 4294967295 (0xffffffff) is outside"},
       {0x1a, 4, 0xffffffffU, "the header declares 4294967295 device sections but the file ends"},
       {s1, 4, 0xffffffffU, "device section length 4294967295 (0xffffffff) exceeds"},
-      {s1 + 25, 4, 0xffffffffU, "declares 4294967295 records but holds only 2"},
+      {s1 + 25, 4, 0xffffffffU, "declares 4294967295 records but holds only 3"},
       {rec(0, 0).first, 4, 0xfffffff0U, "record length 4294967280 (0xfffffff0) exceeds"},
   };
   for (const Case& c : cases) {
@@ -215,10 +215,10 @@ TEST_F(HostileStateFile, HugePayloadLengthInsideASealedRecord) {
 TEST_F(HostileStateFile, RecordAndSectionCountsThatLie) {
   std::vector<std::uint8_t> b = good();
   const std::size_t s2 = extents(b).sections[1];
-  put_le(b, s2 + 25, 4, 4);
+  put_le(b, s2 + 25, 6, 4);
   reseal_file(b);
-  expect_refused(b, ", device section 2 (0000:01:00.0), record 4: the device section declares");
-  expect_refused(b, "the device section declares 4 records but holds only 3");
+  expect_refused(b, ", device section 2 (0000:01:00.0), record 6: the device section declares");
+  expect_refused(b, "the device section declares 6 records but holds only 5");
   put_le(b, s2 + 25, 1, 4);
   reseal_file(b);
   expect_refused(b, "bytes are left in the device section after its 1 declared records");
@@ -232,24 +232,40 @@ TEST_F(HostileStateFile, RecordAndSectionCountsThatLie) {
 }
 
 TEST_F(HostileStateFile, DuplicateAndOverlappingRecords) {
+  // The NIC's records 2 and 3: Power Management at 0xc8 and MSI at 0xd0 (record 1 is its
+  // header).
   std::vector<std::uint8_t> b = good();
-  const auto first = rec(1, 0);
-  const auto second = rec(1, 1);
-  // Record 2 gets record 1's kind, ID and offset.
+  const auto first = rec(1, 1);
+  const auto second = rec(1, 2);
+  // Record 3 gets record 2's kind, ID and offset.
   std::copy(b.begin() + static_cast<long>(first.first + 4),
             b.begin() + static_cast<long>(first.first + 9),
             b.begin() + static_cast<long>(second.first + 4));
   reseal(b, second);
-  expect_refused(b, "was already saved in record 1; each capability instance may be saved only");
-  // Record 2 keeps its ID but moves to record 1's offset: the same registers, twice.
+  expect_refused(b,
+                 "record 3: standard capability 0x01 at 0x0c8 was already saved in record 2; "
+                 "each capability instance may be saved only once");
+  // Record 3 keeps its ID but moves to record 2's offset: the same registers, twice.
   b = good();
   put_le(b, second.first + 7, get_le(b, first.first + 7, 2), 2);
   reseal(b, second);
-  expect_refused(b, "overlaps record 1 (standard capability 0x");
+  expect_refused(b,
+                 "record 3: standard capability 0x05 at 0x0c8 overlaps record 2 (standard "
+                 "capability 0x01 at 0x0c8, at the same offset)");
+  // Two header records: the second is the same target again.
+  b = good();
+  const auto header = rec(1, 0);
+  std::copy(b.begin() + static_cast<long>(header.first + 4),
+            b.begin() + static_cast<long>(header.first + 9),
+            b.begin() + static_cast<long>(first.first + 4));
+  reseal(b, first);
+  expect_refused(b,
+                 "record 2: header target at offset 0x0 was already saved in record 1; each "
+                 "target may be saved only once");
 }
 
 TEST_F(HostileStateFile, CapabilityOffsetsOutsideConfigurationSpace) {
-  const auto r = rec(0, 0);
+  const auto r = rec(0, 1);  // the root port's PCI Express capability at 0x54 (record 1: header)
   auto with_offset = [&](std::uint16_t offset) {
     std::vector<std::uint8_t> b = good();
     put_le(b, r.first + 7, offset, 2);
@@ -263,6 +279,12 @@ TEST_F(HostileStateFile, CapabilityOffsetsOutsideConfigurationSpace) {
   expect_refused(with_offset(0x55), "capability offsets are multiples of 4");
   // Inside the right range but not where the device has it: refused when planning.
   expect_refused(with_offset(0x44), "is not on the device (it has: ");
+  // The header record covers 0x00-0x3f: any other offset is refused.
+  const auto h = rec(0, 0);
+  std::vector<std::uint8_t> b = good();
+  put_le(b, h.first + 7, 0x40, 2);
+  reseal(b, h);
+  expect_refused(b, "header target at offset 0x40: a header record has offset 0");
 }
 
 TEST_F(HostileStateFile, DuplicateDeviceSections) {
@@ -283,7 +305,7 @@ TEST_F(HostileStateFile, ARefusalForTheLastDeviceLeavesTheFirstUnwritten) {
   // is planned before any write, so device 1 is not written either.
   std::vector<std::uint8_t> b = good();
   const auto r = rec(1, 0);
-  b[r.first + 11] = 'q';  // "pcie"/"msix" -> "qcie"/"qsix"
+  b[r.first + 11] = 'q';  // "header" -> "qeader"
   reseal(b, r);
   const RestoreOutcome o = restore_bytes(b);
   EXPECT_THAT(o.error, AllOf(HasSubstr("0000:01:00.0"), HasSubstr("which is not loaded; nothing "

@@ -44,6 +44,11 @@ class InstallTest : public ::testing::Test {
                     log_);
     install_status_ = r.exit_code;
     install_output_ = r.out;
+    // The example claims standard:0x01 just as the installed in-tree plugin "pm" does; loaded
+    // together one of them would be refused (and `capstate plugins` would exit 1), so the
+    // example is tried with the installed one disabled.
+    policy_ = top_ / "example-policy.toml";
+    testsupport::write_text(policy_, "disabled_plugins = [\"pm\"]\n");
   }
 
   static void TearDownTestSuite() { top_dir_.reset(); }
@@ -52,14 +57,16 @@ class InstallTest : public ::testing::Test {
 
   // Where the installed example sources are.
   static fs::path example_dir() {
-    return prefix_ / CAPSTATE_INSTALL_DATADIR / "capstate" / "examples" / "pm-plugin";
+    return prefix_ / CAPSTATE_INSTALL_DATADIR / "capstate" / "examples" / "pm-example";
   }
 
-  // The plugins verb of the installed CLI on `dir`, parsed; the entry of `file_name` in it.
+  // The plugins verb of the installed CLI on `dir` (with policy_), parsed; the entry of
+  // `file_name` in it.
   static nlohmann::json listed_entry(const fs::path& dir, const std::string& file_name) {
     fs::permissions(dir, fs::perms(0755));  // trusted whatever the umask
     const CommandResult r = run_command(quote(prefix_ / CAPSTATE_INSTALL_BINDIR / "capstate") +
-                                            " plugins --plugin-dir " + quote(dir) + " --json",
+                                            " plugins --plugin-dir " + quote(dir) + " --config " +
+                                            quote(policy_) + " --json",
                                         log_);
     EXPECT_EQ(r.exit_code, 0) << r.out << read_text(log_);
     const auto list = nlohmann::json::parse(r.out, nullptr, false);
@@ -75,8 +82,8 @@ class InstallTest : public ::testing::Test {
     return {};
   }
 
-  static void expect_pm_loaded(const nlohmann::json& e) {
-    EXPECT_EQ(e.value("name", ""), "pm");
+  static void expect_example_loaded(const nlohmann::json& e) {
+    EXPECT_EQ(e.value("name", ""), "pm-example");
     EXPECT_EQ(e.value("status", ""), "loaded") << e.value("reason", "");
     EXPECT_EQ(e.value("reason", "?"), "");
     EXPECT_EQ(e.value("restore_phase", 0), 50);
@@ -91,6 +98,7 @@ class InstallTest : public ::testing::Test {
   static inline fs::path top_;
   static inline fs::path prefix_;
   static inline fs::path log_;
+  static inline fs::path policy_;
   static inline int install_status_ = -1;
   static inline std::string install_output_;
 };
@@ -107,7 +115,7 @@ TEST_F(InstallTest, InstallsHeadersPackagePkgConfigAndExample) {
   }
   EXPECT_TRUE(
       fs::is_regular_file(prefix_ / CAPSTATE_INSTALL_LIBDIR / "pkgconfig" / "capstate-sdk.pc"));
-  for (const char* f : {"CMakeLists.txt", "pm_plugin.cpp", "README.md"}) {
+  for (const char* f : {"CMakeLists.txt", "pm_example.cpp", "README.md"}) {
     EXPECT_TRUE(fs::is_regular_file(example_dir() / f)) << example_dir() / f;
   }
   EXPECT_TRUE(fs::is_regular_file(prefix_ / CAPSTATE_INSTALL_BINDIR / "capstate"));
@@ -125,9 +133,9 @@ TEST_F(InstallTest, CMakePackageBuildsTheExamplePlugin) {
   const CommandResult build_run =
       run_command(std::string(CAPSTATE_CMAKE_COMMAND) + " --build " + quote(build), log_);
   ASSERT_EQ(build_run.exit_code, 0) << build_run.out << read_text(log_);
-  ASSERT_TRUE(fs::is_regular_file(build / "pm.so"));
-  fs::permissions(build / "pm.so", fs::perms(0755));
-  expect_pm_loaded(listed_entry(build, "pm.so"));
+  ASSERT_TRUE(fs::is_regular_file(build / "pm-example.so"));
+  fs::permissions(build / "pm-example.so", fs::perms(0755));
+  expect_example_loaded(listed_entry(build, "pm-example.so"));
 }
 
 TEST_F(InstallTest, PkgConfigBuildsTheExamplePlugin) {
@@ -149,11 +157,11 @@ TEST_F(InstallTest, PkgConfigBuildsTheExamplePlugin) {
       run_command(std::string(CAPSTATE_CXX_COMPILER) + " $(" + env +
                       "pkg-config --cflags capstate-sdk) -shared -fPIC "
                       "-fvisibility=hidden -O1 -o " +
-                      quote(out / "pm.so") + " " + quote(example_dir() / "pm_plugin.cpp"),
+                      quote(out / "pm-example.so") + " " + quote(example_dir() / "pm_example.cpp"),
                   log_);
   ASSERT_EQ(compile.exit_code, 0) << compile.out << read_text(log_);
-  fs::permissions(out / "pm.so", fs::perms(0755));
-  expect_pm_loaded(listed_entry(out, "pm.so"));
+  fs::permissions(out / "pm-example.so", fs::perms(0755));
+  expect_example_loaded(listed_entry(out, "pm-example.so"));
 }
 
 // The vendor's own CI: the cxl-dvsec example builds out of tree with its GOLDEN file and ABI

@@ -109,8 +109,8 @@ for p in ./usr/include/capstate/sdk/sdk.hpp ./usr/include/capstate/sdk/sdk_finge
   "./usr/lib/$multiarch/cmake/capstate/capstateConfig.cmake" \
   "./usr/lib/$multiarch/cmake/capstate/capstateTargets.cmake" \
   "./usr/lib/$multiarch/pkgconfig/capstate-sdk.pc" \
-  ./usr/share/capstate/examples/pm-plugin/CMakeLists.txt \
-  ./usr/share/capstate/examples/pm-plugin/pm_plugin.cpp \
+  ./usr/share/capstate/examples/pm-example/CMakeLists.txt \
+  ./usr/share/capstate/examples/pm-example/pm_example.cpp \
   "./usr/lib/$multiarch/cmake/capstate/CapstateGoldenCheck.cmake" \
   ./usr/share/capstate/examples/cxl-dvsec-plugin/CMakeLists.txt \
   ./usr/share/capstate/examples/cxl-dvsec-plugin/golden/xilinx-c084-v1.cst \
@@ -121,7 +121,7 @@ done
 if grep -q '^./usr/bin/' <<<"$devcontents"; then fail "libcapstate-dev ships programs"; fi
 
 # --- 4. Run what was packaged --------------------------------------------------------------------
-# expect_plugins CAPSTATE ROOT: pcie, msix, msi and ltr load from ROOT/usr/lib/<multiarch>/capstate/plugins;
+# expect_plugins CAPSTATE ROOT: every in-tree plugin loads from ROOT/usr/lib/<multiarch>/capstate/plugins;
 # the checker: the entry of plugin NAME is loaded, from FILE, with a version.
 cat >"$work/check_plugin.py" <<'EOF'
 import json, sys
@@ -139,24 +139,28 @@ expect_plugins() {
     fail "$1 plugins failed: $(cat "$work/plugins.err")"
     return
   fi
-  for name in pcie msix msi ltr; do
+  for name in pcie msix msi ltr header pm; do
     python3 "$work/check_plugin.py" "$name" "$2$plugindir/$name.so" <<<"$out" ||
       fail "plugin $name from $2$plugindir"
   done
 }
 
-# build_example CAPSTATE PREFIX: builds pm-plugin from PREFIX/usr/share/capstate/examples with the
-# CMake package and with pkg-config; the installed capstate loads both.
+# build_example CAPSTATE PREFIX: builds pm-example from PREFIX/usr/share/capstate/examples with the
+# CMake package and with pkg-config; the installed capstate loads both. The example claims
+# standard:0x01 like the packaged in-tree plugin "pm"; loaded together one of them would be refused
+# (and `capstate plugins` would exit 1), so the packaged one is disabled by a policy file.
 build_example() {
-  local cs=$1 prefix=$2 ex="$work/example"
-  cp -r "$prefix/usr/share/capstate/examples/pm-plugin" "$ex"
+  local cs=$1 prefix=$2 ex="$work/example" policy="$work/example-policy.toml"
+  printf 'disabled_plugins = ["pm"]\n' >"$policy"
+  cp -r "$prefix/usr/share/capstate/examples/pm-example" "$ex"
   local cmake_args=(-S "$ex" -B "$ex/build" -G Ninja -DCMAKE_BUILD_TYPE=Release)
   [ "$prefix" = "" ] || cmake_args+=("-DCMAKE_PREFIX_PATH=$prefix/usr")
   if cmake "${cmake_args[@]}" >"$work/ex.log" 2>&1 && cmake --build "$ex/build" >>"$work/ex.log" 2>&1; then
-    chmod 0755 "$ex/build/pm.so"
+    chmod 0755 "$ex/build/pm-example.so"
     local out
-    out=$("$cs" plugins --plugin-dir "$ex/build" --json 2>>"$work/ex.log") || fail "plugins --plugin-dir"
-    python3 -c 'import json,sys; e=[x for x in json.load(sys.stdin) if x["name"]=="pm"][0]; assert e["status"]=="loaded", e; assert e["restore_phase"]==50, e' <<<"$out" ||
+    out=$("$cs" plugins --plugin-dir "$ex/build" --config "$policy" --json 2>>"$work/ex.log") ||
+      fail "plugins --plugin-dir: $(cat "$work/ex.log")"
+    python3 -c 'import json,sys; e=[x for x in json.load(sys.stdin) if x["name"]=="pm-example"][0]; assert e["status"]=="loaded", e; assert e["restore_phase"]==50, e' <<<"$out" ||
       fail "example plugin (CMake package) did not load: $out"
   else
     fail "example plugin does not build with the CMake package: $(cat "$work/ex.log")"
@@ -164,9 +168,10 @@ build_example() {
   mkdir -p "$ex/pc"
   local pcpath="$prefix/usr/lib/$multiarch/pkgconfig"
   if g++ $(PKG_CONFIG_PATH="$pcpath" PKG_CONFIG_SYSROOT_DIR= pkg-config --cflags capstate-sdk) \
-    -shared -fPIC -fvisibility=hidden -O1 -o "$ex/pc/pm.so" "$ex/pm_plugin.cpp" 2>"$work/pc.log"; then
-    chmod 0755 "$ex/pc/pm.so"
-    "$cs" plugins --plugin-dir "$ex/pc" | grep -q '^pm ' || fail "pkg-config-built pm.so not listed"
+    -shared -fPIC -fvisibility=hidden -O1 -o "$ex/pc/pm-example.so" "$ex/pm_example.cpp" 2>"$work/pc.log"; then
+    chmod 0755 "$ex/pc/pm-example.so"
+    "$cs" plugins --plugin-dir "$ex/pc" --config "$policy" | grep -q '^pm-example ' ||
+      fail "pkg-config-built pm-example.so not listed"
   else
     fail "example plugin does not build with pkg-config: $(cat "$work/pc.log")"
   fi

@@ -30,6 +30,8 @@ TEST(ConfigShow, DefaultsWithTheirSource) {
             "verify = true  # from built-in default\n"
             "skip_capabilities = []  # from built-in default\n"
             "plugin_failure = \"device\"  # from built-in default\n"
+            "bar_mismatch = \"refuse\"  # from built-in default\n"
+            "bound_driver = \"refuse\"  # from built-in default\n"
             "undo = true  # from built-in default\n"
             "undo_dir = \"/var/lib/capstate/undo\"  # from built-in default\n"
             "lock_dir = \"/run/lock/capstate\"  # from built-in default\n"
@@ -87,7 +89,9 @@ TEST(ConfigShow, JsonHasValueAndSourceForEveryKey) {
   EXPECT_EQ(j.at("device")[0].at("identity").at("value"), "none");
   EXPECT_EQ(j.at("device")[0].at("identity").at("source"), extra + ":4");
   EXPECT_EQ(j.at("live_update_restore").at("value"), "early");
-  EXPECT_EQ(j.size(), 20U);
+  EXPECT_EQ(j.at("bar_mismatch").at("value"), "refuse");
+  EXPECT_EQ(j.at("bound_driver").at("source"), "built-in default");
+  EXPECT_EQ(j.size(), 22U);
 }
 
 TEST(ConfigShow, LaterConfigFlagWins) {

@@ -75,9 +75,9 @@ TEST(RegistryLoad, ExamplePmPluginLoads) {
   TempDir dir;
   copy_plugins(fs::path(CAPSTATE_BINARY_DIR) / "example-plugins", dir.path());
   const Registry reg = load_dir(dir.path());
-  const PluginEntry& e = entry_named(reg, "pm.so");
+  const PluginEntry& e = entry_named(reg, "pm-example.so");
   ASSERT_EQ(e.status, PluginStatus::loaded) << e.reason;
-  EXPECT_EQ(e.name, "pm");
+  EXPECT_EQ(e.name, "pm-example");
   ASSERT_EQ(e.claims.size(), 1U);
   EXPECT_EQ(claim_type(e.claims[0]), (CapabilityId{CapKind::standard, 0x01}));
   EXPECT_EQ(e.restore_phase, 50);
@@ -99,7 +99,7 @@ TEST(RegistryLoad, WrongAbiStampIsRefusedShowingBothValues) {
   const PluginEntry& e = entry_named(reg, "badabi.so");
   EXPECT_EQ(e.status, PluginStatus::refused);
   EXPECT_EQ(e.reason,
-            "ABI stamp mismatch: sdk_abi_version plugin 999, host 2 — rebuild the plugin against "
+            "ABI stamp mismatch: sdk_abi_version plugin 999, host 3 — rebuild the plugin against "
             "this capstate SDK");
   EXPECT_EQ(e.plugin, nullptr);
   EXPECT_EQ(e.name, "");  // never asked

@@ -106,6 +106,7 @@ inline Image port_image(const PortValues& v) {
     im.w1c.resize(kConventionalSize);
   }
   im.set(0x00, Width::dword, 0xa1108086);     // vendor 8086, device a110
+  im.set(0x04, Width::word, 0x0006);          // command: memory decode, bus master (live)
   im.set(0x06, Width::word, 0x0010);          // status: capability list
   im.set(0x08, Width::dword, 0x06040011);     // class 060400, revision 11
   im.set(0x0e, Width::byte, 0x01);            // header type 1

@@ -60,7 +60,7 @@ TEST(RestoreVerify, BarMismatchNamesBarAndOffset) {
   auto cfg = std::make_unique<NiceMock<MockConfigSpace>>(port_image({}).bytes, kPort.str());
   auto bars = std::make_unique<NiceMock<MockBarSpace>>(0x4000);
   NiceMock<MockBarSpace>* b = bars.get();
-  Device device{kPort, std::move(cfg), std::move(bars)};
+  Device device{kPort, std::move(cfg), std::move(bars), {}, {}};
   const DevicePlan plan = core::plan_restore(device, saved, registry, {});
   // The table reads as all zero; the read-back of vector[2].data returns a stale value.
   EXPECT_CALL(*b, read32(_, _)).Times(AnyNumber());
@@ -75,7 +75,8 @@ TEST(RestoreVerify, BarMismatchNamesBarAndOffset) {
 // The third write fails: the error lists the two done and the four not done, in order.
 TEST(RestoreWriteFailure, ErrorListsDoneAndNotDoneWrites) {
   PortRestore port(pcie_only(), port_image(reset_values()));
-  Device device{kPort, std::make_unique<FailingConfigSpace>(*port.device.config, 3), nullptr};
+  Device device{
+      kPort, std::make_unique<FailingConfigSpace>(*port.device.config, 3), nullptr, {}, {}};
   const DevicePlan plan = core::plan_restore(device, port.saved, port.registry, {});
   std::string text = "(no error)";
   try {
@@ -104,7 +105,8 @@ TEST(RestoreWriteFailure, ErrorListsDoneAndNotDoneWrites) {
 TEST(RestoreWriteFailure, FirstWriteFailsNothingDone) {
   PortRestore port(Registry::from_plugins({std::make_shared<ltr::LtrPlugin>()}),
                    port_image(reset_values()));
-  Device device{kPort, std::make_unique<FailingConfigSpace>(*port.device.config, 1), nullptr};
+  Device device{
+      kPort, std::make_unique<FailingConfigSpace>(*port.device.config, 1), nullptr, {}, {}};
   const DevicePlan plan = core::plan_restore(device, port.saved, port.registry, {});
   EXPECT_THAT([&] { core::apply_plan(device, plan, true); },
               ::testing::ThrowsMessage<core::RestoreWriteError>(

@@ -81,7 +81,10 @@ TEST(RestorePlanText, JsonHasEveryKey) {
     keys.push_back(key);
   }
   EXPECT_THAT(keys, ElementsAre("phase", "plugin", "capability", "register", "target", "bar",
-                                "offset", "width", "current", "value", "mask", "verify", "write"));
+                                "offset", "width", "current", "value", "mask", "verify", "write",
+                                "retries", "delay_us"));
+  EXPECT_EQ(w["retries"], 0);
+  EXPECT_EQ(w["delay_us"], 0);
   EXPECT_EQ(w["phase"], 200);
   EXPECT_EQ(w["plugin"], "pcie");
   EXPECT_EQ(w["capability"],

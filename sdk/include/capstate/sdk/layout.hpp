@@ -69,6 +69,9 @@ struct Field {
   /// turned off while the address is written); a sequence write may touch writable and transient
   /// bits only.
   std::uint32_t transient = 0;
+  /// How often restore writes the field again, 1 ms apart, while it does not read back as written
+  /// (the kernel retries BARs 10 times); 0: written once.
+  std::uint8_t retries = 0;
 };
 
 /// Where an array's element count comes from: ((field & mask) >> shift) + plus, or `constant`.

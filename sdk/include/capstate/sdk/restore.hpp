@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <span>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 
@@ -30,6 +31,29 @@ struct WriteRequest {
   std::uint32_t value = 0;         ///< value to write
   std::uint32_t verify = 0;        ///< bits compared after restore; 0 for transient steps
   bool always = false;             ///< write even when the device already holds `value`
+  std::uint8_t retries = 0;        ///< rewrites, 1 ms apart, while it does not read back as written
+};
+
+/// One address range the running kernel assigned to the function (a line of sysfs `resource`:
+/// BARs 0-5, the ROM, then SR-IOV and bridge-window ranges).
+struct KernelResource {
+  std::uint64_t start = 0;  ///< first address (0 with flags 0: unassigned)
+  std::uint64_t end = 0;    ///< last address
+  std::uint64_t flags = 0;  ///< the kernel's IORESOURCE_* flags (0x100 I/O, 0x200 memory)
+};
+
+/// What restore does when a saved address differs from the kernel's current assignment.
+enum class BarMismatch : std::uint8_t {
+  refuse,  ///< refuse the restore of the device, nothing written
+  kernel,  ///< write the kernel's current assignment instead of the saved one
+};
+
+/// Thrown by a plugin's restore_sequence to refuse its target's restore before anything is
+/// written (e.g. a saved BAR the kernel has since moved); the host refuses the device's restore
+/// with this text, naming the device.
+class Refusal : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
 };
 
 /// The saved elements of one array of the current layout.
@@ -47,6 +71,9 @@ struct RestoreContext {
   std::span<const std::uint8_t> extra;      ///< plugin-coded bytes saved after the arrays
   bool has_bar_access = false;              ///< whether the target device's BAR memory is reachable
   std::span<const SavedArray> arrays = {};  ///< saved arrays of the current layout, in order
+  /// The running kernel's address assignment of the function; empty for dumps and images.
+  std::span<const KernelResource> kernel_resources = {};
+  BarMismatch bar_mismatch = BarMismatch::refuse;  ///< policy for saved addresses the kernel moved
 };
 
 /// Builds one capability's restore steps in order; nothing is written while a plan is built.
@@ -67,6 +94,15 @@ class RestoreSequence {
   virtual void arrays(bool force) = 0;
   /// Whether any saved, reachable array element differs from the device in its writable bits.
   virtual bool arrays_differ() = 0;
+  /// Appends the write of one layout field by name, as fields() would; throws on an unknown name.
+  virtual void field(std::string_view name, bool force) = 0;
+  /// Waits `microseconds` after the last write appended so far, when that write is made (e.g. the
+  /// 10 ms a function needs from D3hot to D0); throws when nothing was appended yet.
+  virtual void delay(std::uint32_t microseconds) = 0;
+  /// Says the last write appended may reset the function's other registers (e.g. D3hot to D0
+  /// without No_Soft_Reset): every write planned after it, of any plugin, is then made even where
+  /// the device held the saved value when the plan was built. Throws when nothing was appended.
+  virtual void resets_function() = 0;
 };
 
 }  // namespace capstate

@@ -1,5 +1,7 @@
-// The "pm" example plugin: saves and restores the PCI Power Management capability (standard ID
-// 0x01). Everything it does is data: one layout, schema 1. Build it out of tree (see README.md).
+// The "pm-example" plugin: a minimal example of a pure-data plugin for the PCI Power Management
+// capability (standard ID 0x01). Everything it does is data: one layout, schema 1. Build it out of
+// tree (see README.md). The real PM plugin is capstate's in-tree plugin "pm" (plugins/pm); both
+// claim standard:0x01, so loading them together is a claim conflict (see README.md).
 #include <array>
 #include <cstdint>
 #include <span>
@@ -40,14 +42,14 @@ inline constexpr std::array<capstate::Layout, 1> kLayouts{{
     {.schema_version = 1, .encoding = capstate::Encoding::all_fields, .fields = kFieldsV1},
 }};
 
-/// Declares the pm plugin; the host's generic engine saves and restores its fields.
-class PmPlugin final : public capstate::Plugin {
+/// Declares the pm-example plugin; the host's generic engine saves and restores its fields.
+class PmExamplePlugin final : public capstate::Plugin {
  public:
   capstate::PluginInfo info() const override {
     return capstate::PluginInfo{
-        .name = "pm",
+        .name = "pm-example",
         .version = "1.0.0",
-        .summary = "PCI Power Management: power state and PME enable (example plugin)",
+        .summary = "PCI Power Management: pure-data SDK example; the real plugin is pm",
         .claims = kClaims,
         .current_schema = 1,
         .oldest_schema = 1,
@@ -61,4 +63,4 @@ class PmPlugin final : public capstate::Plugin {
 
 }  // namespace pm_example
 
-CAPSTATE_PLUGIN(pm_example::PmPlugin)
+CAPSTATE_PLUGIN(pm_example::PmExamplePlugin)

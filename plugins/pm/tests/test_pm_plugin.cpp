@@ -1,0 +1,184 @@
+// Tests of the pm plugin: PMC and PMCSR on real devices, D0 before anything else with the delay
+// the state needs, PME_Status never written as 1, and later writes made after a soft reset.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <fstream>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "backends/dump_source.hpp"
+#include "backends/model_source.hpp"
+#include "discovery/discovery.hpp"
+#include "dispatch/device_save.hpp"
+#include "pm_layout.hpp"
+#include "pm_plugin.hpp"
+#include "registry/metadata_check.hpp"
+#include "registry/registry.hpp"
+#include "restore/apply_plan.hpp"
+#include "restore/restore_plan.hpp"
+
+namespace capstate::pm {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+
+std::string real_dump(const std::string& name) {
+  std::ifstream in(std::string(CAPSTATE_TEST_DATA_DIR) + "/real/" + name);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+std::vector<std::string> saved_pm(const std::string& dump) {
+  core::DumpSource source(real_dump(dump), dump);
+  core::Device device = source.open(source.addresses().at(0));
+  const core::DiscoveryResult found = core::discover(*device.config);
+  const auto cap = std::find_if(
+      found.capabilities.begin(), found.capabilities.end(),
+      [](const Capability& c) { return c.kind == CapKind::standard && c.id == kCapabilityId; });
+  EXPECT_NE(cap, found.capabilities.end());
+  PmPlugin plugin;
+  const Record r = core::save_record(plugin, *cap, *device.config, nullptr);
+  std::vector<std::string> out;
+  for (const core::FieldValue& f : core::decode_record(plugin, r).fields) {
+    char text[64];
+    std::snprintf(text, sizeof text, "%s=0x%x", f.name.c_str(), f.value);
+    out.push_back(text);
+  }
+  return out;
+}
+
+TEST(PmLayout, Validates) {
+  PmPlugin plugin;
+  EXPECT_EQ(core::metadata_problem(plugin.info(), plugin.layouts()), "");
+}
+
+// Toshiba NVMe, PM at 0x80: "version 3 ... D1- D2-", "Status: D0 NoSoftRst+ PME-Enable- DSel=0".
+TEST(PmRealDumps, NvmeInD0WithNoSoftReset) {
+  EXPECT_THAT(saved_pm("toshiba-nvme-ssd-l1ss-ltr.xxxx.txt"), ElementsAre("pmc=0x3", "pmcsr=0x8"));
+}
+
+// PLX downstream port: "version 1", "PME(D0+,D1-,D2-,D3hot+,D3cold+)", "Status: D0 NoSoftRst-
+// PME-Enable-".
+TEST(PmRealDumps, SwitchPortThatCanWakeFromD3) {
+  EXPECT_THAT(saved_pm("plx-pex8532-switch-downstream-port-slot.xxxx.txt"),
+              ElementsAre("pmc=0xc801", "pmcsr=0x0"));
+}
+
+constexpr core::PciAddress kAddress{0, 2, 0, 0};
+constexpr std::uint16_t kPm = 0x40;
+
+void put(std::vector<std::uint8_t>& b, std::size_t at, std::uint32_t v, unsigned n) {
+  for (unsigned i = 0; i < n; ++i) {
+    b[at + i] = static_cast<std::uint8_t>(v >> (8 * i));
+  }
+}
+
+std::vector<std::uint8_t> image(std::uint16_t pmcsr, std::uint16_t pmc = 0x0003) {
+  std::vector<std::uint8_t> b(kConventionalSize, 0);
+  put(b, 0x00, 0x15338086, 4);
+  put(b, 0x06, 0x0010, 2);
+  put(b, 0x08, 0x02000000, 4);
+  put(b, 0x34, kPm, 1);
+  put(b, kPm, 0x0001, 2);
+  put(b, kPm + 2, pmc, 2);
+  put(b, kPm + 4, pmcsr, 2);
+  return b;
+}
+
+std::vector<std::uint8_t> writable() {
+  std::vector<std::uint8_t> w(kConventionalSize, 0);
+  put(w, kPm + 4, kPowerState | kPmeEnable | kDataSelect, 2);
+  return w;
+}
+
+std::vector<std::uint8_t> w1c() {
+  std::vector<std::uint8_t> w(kConventionalSize, 0);
+  put(w, kPm + 4, kPmeStatus, 2);
+  return w;
+}
+
+struct Restored {
+  std::vector<std::string> writes;  // "name=0xvalue wait N" in execution order
+  std::vector<bool> forced;
+  std::vector<std::uint8_t> bytes;
+  std::vector<std::string> mismatches;
+};
+
+Restored restore(std::uint16_t saved, std::uint16_t now_pmcsr, std::uint16_t pmc = 0x0003,
+                 std::uint16_t now_pmc = 0) {
+  const core::Registry registry = core::Registry::from_plugins({std::make_shared<PmPlugin>()});
+  core::ModelSource saved_source;
+  saved_source.add(kAddress, image(saved, pmc), writable(), w1c());
+  core::Device saved_device = saved_source.open(kAddress);
+  core::SaveReport report;
+  const core::DeviceSection section = core::save_device(saved_device, registry, {}, report);
+  core::ModelSource now;
+  now.add(kAddress, image(now_pmcsr, now_pmc != 0 ? now_pmc : pmc), writable(), w1c());
+  core::Device device = now.open(kAddress);
+  const core::DevicePlan plan = core::plan_restore(device, section, registry, {});
+  Restored out;
+  for (const core::PlannedWrite& w : plan.writes) {
+    if (w.write) {
+      char text[96];
+      std::snprintf(text, sizeof text, "%s=0x%x wait %u%s", w.name.c_str(), w.value, w.delay_us,
+                    w.resets ? " resets" : "");
+      out.writes.push_back(text);
+    }
+  }
+  out.mismatches = core::apply_plan(device, plan, true).mismatches;
+  const auto bytes = now.bytes(kAddress);
+  out.bytes.assign(bytes.begin(), bytes.end());
+  return out;
+}
+
+// D3hot with PME_Status set: D0 first (PME_Status written as 0, so kept), 10 ms, a soft reset
+// declared (No_Soft_Reset is 0), then PME_En and Data_Select.
+TEST(PmRestore, FromD3hotToD0FirstThenPmeEnable) {
+  const Restored r = restore(kPmeEnable | 0x0200, kPmeStatus | 0x0003);
+  EXPECT_THAT(r.writes, ElementsAre("pmcsr (to D0)=0x0 wait 10000 resets", "pmcsr=0x300 wait 0"));
+  EXPECT_THAT(r.mismatches, IsEmpty());
+  EXPECT_EQ(r.bytes[kPm + 4], 0x00);  // D0
+  EXPECT_EQ(r.bytes[kPm + 5], 0x83);  // PME_Status still set, PME_En and Data_Select 1 restored
+}
+
+// No_Soft_Reset: the function keeps its state, no reset declared.
+TEST(PmRestore, NoSoftResetKeepsLaterWritesAsPlanned) {
+  const Restored r = restore(kNoSoftReset, kNoSoftReset | 0x0003);
+  EXPECT_THAT(r.writes, ElementsAre("pmcsr (to D0)=0x8 wait 10000"));
+}
+
+// D2 needs 200 us.
+TEST(PmRestore, FromD2Waits200Microseconds) {
+  const Restored r = restore(0x0000, 0x0002, 0x0403);
+  EXPECT_THAT(r.writes, ElementsAre("pmcsr (to D0)=0x0 wait 200"));
+}
+
+// Already in D0 with the saved PME_En: nothing to write, PME_Status left set.
+TEST(PmRestore, InD0NothingIsWritten) {
+  const Restored r = restore(kPmeEnable, kPmeEnable | kPmeStatus);
+  EXPECT_THAT(r.writes, IsEmpty());
+}
+
+// The saved PME_Status (set at save time) is never written back as 1.
+TEST(PmRestore, PmeStatusIsNeverWrittenAsOne) {
+  const Restored r = restore(kPmeStatus | kPmeEnable, kPmeStatus);
+  EXPECT_THAT(r.writes, ElementsAre("pmcsr=0x100 wait 0"));
+  EXPECT_EQ(r.bytes[kPm + 5], 0x81);
+}
+
+// PMC's version and D1/D2 support identify the capability; another PMC is refused.
+TEST(PmRestore, AnotherPmVersionIsRefused) {
+  EXPECT_THAT([] { restore(0, 0x0003, 0x0003, 0x0002); },
+              ::testing::ThrowsMessage<core::RestoreRefused>(
+                  HasSubstr("field 'pmc' at 0x042 identifies the capability")));
+}
+
+}  // namespace
+}  // namespace capstate::pm
