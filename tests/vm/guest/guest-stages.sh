@@ -2,9 +2,13 @@
 #   boot1  (first boot)   scenario 1 and both refusals of scenario 4; saves the state to the second
 #                         NVMe namespace (for scenario 2) and into a new initramfs, then kexec
 #   kexec  (after kexec)  scenario 3, restoring what boot1 saved just before kexec; then reboot -f
-#   reboot (after reset)  scenario 2, restoring what boot1 wrote to the disk; then power off
-# The stage is capstate_stage= on the kernel command line (kexec), else "reboot" when the second
-# namespace holds boot1's archive, else "boot1".
+#   reboot (after reset)  scenario 2, restoring what boot1 wrote to the disk; then the refusals of
+#                         scenario 5 and the raw reset of scenario 6 (guest-raw-reset.sh); power off
+# A second QEMU run boots once, without iomem=relaxed:
+#   stock                 scenario 7 (guest-raw-reset.sh); then power off
+# The stage is capstate_stage= on the kernel command line (kexec, stock), else "reboot" when the
+# second namespace holds boot1's archive, else "boot1". capstate_stage=raw (debugging, through
+# CAPSTATE_VM_STAGE) runs scenarios 5 and 6 alone on a first boot.
 
 # Blocks (4 KiB) of namespace 1 that each scenario reads, so no read is served twice the same way.
 READ_AT_BOOT1=0
@@ -131,6 +135,9 @@ stage_reboot() {
     bad "no state file on /dev/nvme0n2"
   clobber_and_restore /tmp/disk/all.state "$READ_AT_REBOOT"
   finish
+  # Last: the raw reset leaves the devices to their drivers' recovery if it fails.
+  scenario_refusals
+  scenario_raw_reset
 }
 
 vm_main() {
@@ -150,6 +157,11 @@ vm_main() {
     boot1) stage_boot1 ;;
     kexec) stage_kexec ;;
     reboot) stage_reboot ;;
+    stock) stage_stock ;;
+    raw)
+      scenario_refusals
+      scenario_raw_reset
+      ;;
     *) mark "ERROR unknown stage $stage" ;;
   esac
   mark "END $stage"
