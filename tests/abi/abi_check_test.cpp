@@ -138,11 +138,15 @@ TEST(AbiCheckCli, PassesAgainstTheCommittedBaseline) {
       run_capstate(tmp, {"abi", "check", "--baseline", committed_baseline().string()});
   EXPECT_EQ(run.exit_code, 0) << run.err;
   EXPECT_EQ(run.out,
+            "acs: schemas 1..1 match the baseline\n"
+            "dpc: schemas 1..1 match the baseline\n"
             "header: schemas 1..1 match the baseline\n"
             "ltr: schemas 1..2 match the baseline\nmsi: schemas 1..1 match the baseline\n"
             "msix: schemas 1..2 match the baseline\n"
             "pcie: schemas 1..2 match the baseline\n"
-            "pm: schemas 1..1 match the baseline\n");
+            "pcix: schemas 1..1 match the baseline\n"
+            "pm: schemas 1..1 match the baseline\n"
+            "ptm: schemas 1..1 match the baseline\n");
 }
 
 TEST(AbiCheckCli, PassesAgainstADumpOfItself) {

@@ -22,10 +22,12 @@ TEST(AbiDump, WritesExactlyThePluginAndSchemaFiles) {
   EXPECT_THAT(run.out, HasSubstr("pcie: schemas 1..2 written to"));
   EXPECT_THAT(
       files_below(tmp.path() / "abi"),
-      ElementsAre("header/plugin.txt", "header/schema-1.txt", "ltr/plugin.txt", "ltr/schema-1.txt",
+      ElementsAre("acs/plugin.txt", "acs/schema-1.txt", "dpc/plugin.txt", "dpc/schema-1.txt",
+                  "header/plugin.txt", "header/schema-1.txt", "ltr/plugin.txt", "ltr/schema-1.txt",
                   "ltr/schema-2.txt", "msi/plugin.txt", "msi/schema-1.txt", "msix/plugin.txt",
                   "msix/schema-1.txt", "msix/schema-2.txt", "pcie/plugin.txt", "pcie/schema-1.txt",
-                  "pcie/schema-2.txt", "pm/plugin.txt", "pm/schema-1.txt"));
+                  "pcie/schema-2.txt", "pcix/plugin.txt", "pcix/schema-1.txt", "pm/plugin.txt",
+                  "pm/schema-1.txt", "ptm/plugin.txt", "ptm/schema-1.txt"));
   EXPECT_EQ(read_text(tmp.path() / "abi/pcie/plugin.txt"),
             "capstate-abi-plugin 1\nname pcie\noldest_schema 1\ncurrent_schema 2\n");
 }

@@ -179,12 +179,16 @@ TEST(PluginsCli, JsonListsTheBuildTreePlugins) {
   const RunResult r = run_capstate(tmp, {"--json", "plugins"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const json plugins = json::parse(r.out);
-  const ExpectedPlugin expected[] = {{"header", "header", 0x00, 250, false, "1.0.0", 1},
+  const ExpectedPlugin expected[] = {{"acs", "extended", 0x0d, 400, false, "1.0.0", 1},
+                                     {"dpc", "extended", 0x1d, 238, false, "1.0.0", 1},
+                                     {"header", "header", 0x00, 250, false, "1.0.0", 1},
                                      {"ltr", "extended", 0x18, 100, false, "1.0.0", 2},
                                      {"msi", "standard", 0x05, 300, false, "1.0.0", 1},
                                      {"msix", "standard", 0x11, 300, true, "1.1.0", 2},
                                      {"pcie", "standard", 0x10, 200, false, "1.0.0", 2},
-                                     {"pm", "standard", 0x01, 50, false, "1.0.0", 1}};
+                                     {"pcix", "standard", 0x07, 270, false, "1.0.0", 1},
+                                     {"pm", "standard", 0x01, 50, false, "1.0.0", 1},
+                                     {"ptm", "extended", 0x1f, 241, false, "1.0.0", 1}};
   ASSERT_EQ(plugins.size(), std::size(expected)) << r.out;
   const std::string dir = std::string(CAPSTATE_BINARY_DIR) + "/lib/capstate/plugins/";
   for (const ExpectedPlugin& e : expected) {
@@ -231,6 +235,18 @@ TEST(PluginsCli, TextFormNamesSchemaWindowAndPhase) {
   EXPECT_NE(r.out.find("pm         1.0.0    loaded   standard 0x01; schema 1..1; phase 50\n"),
             std::string::npos)
       << r.out;
+  EXPECT_NE(r.out.find("acs        1.0.0    loaded   extended 0x000d; schema 1..1; phase 400\n"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("dpc        1.0.0    loaded   extended 0x001d; schema 1..1; phase 238\n"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("ptm        1.0.0    loaded   extended 0x001f; schema 1..1; phase 241\n"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("pcix       1.0.0    loaded   standard 0x07; schema 1..1; phase 270\n"),
+            std::string::npos)
+      << r.out;
 }
 
 TEST(PluginsCli, ExtraPluginDirThatIsEmptyChangesNothing) {
@@ -238,7 +254,7 @@ TEST(PluginsCli, ExtraPluginDirThatIsEmptyChangesNothing) {
   const RunResult r = run_capstate(tmp, {"--json", "plugins", "--plugin-dir", tmp.path().string()},
                                    {.env = {"CAPSTATE_PLUGIN_PATH=" + tmp.path().string()}});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_EQ(json::parse(r.out).size(), 6U) << r.out;
+  EXPECT_EQ(json::parse(r.out).size(), 10U) << r.out;
 }
 
 // A fresh directory `name` in `tmp` (mode 0755) holding copies of the .so files of `from` (mode
@@ -285,7 +301,7 @@ TEST(PluginsCli, RefusedPluginFailsTheJsonListToo) {
   EXPECT_EQ(r.exit_code, 1);
   const json plugins = json::parse(r.out);  // the list, not an error object
   ASSERT_TRUE(plugins.is_array()) << r.out;
-  ASSERT_EQ(plugins.size(), 7U) << r.out;  // junk.so and the six bundled plugins
+  ASSERT_EQ(plugins.size(), 11U) << r.out;  // junk.so and the ten bundled plugins
   EXPECT_EQ(plugins[0].at("file"), dir + "/junk.so");
   EXPECT_EQ(plugins[0].at("status"), "refused");
   EXPECT_NE(plugins[0].at("reason"), "");

@@ -41,10 +41,11 @@ TEST(SaveInspectAssemble, RoundTripIsByteIdentical) {
   const RunResult saved = run_capstate(tmp, {"save", "--dump", q35(), "-o", state});
   ASSERT_EQ(saved.exit_code, 0) << saved.err;
   const std::uintmax_t size = std::filesystem::file_size(state);
-  // 12 devices; 33 records = header on all 12, pcie + msix on the 4 root ports, NIC, NVMe,
+  // 12 devices; 37 records = header on all 12, pcie + msix on the 4 root ports, NIC, NVMe,
   // virtio-net and xHCI, msi on the NIC and the AHCI controller, and pm on the NIC, NVMe and
-  // virtio-net (their Power Management capabilities at 0xc8, 0x60 and 0x7c).
-  EXPECT_EQ(saved.out, "saved 12 devices, 33 records (20 capabilities without a plugin skipped), " +
+  // virtio-net (their Power Management capabilities at 0xc8, 0x60 and 0x7c), and acs on the 4
+  // root ports (ACS at 0x148, capability 0x005f, control 0).
+  EXPECT_EQ(saved.out, "saved 12 devices, 37 records (16 capabilities without a plugin skipped), " +
                            std::to_string(size) + " bytes to " + state + "\n");
 
   const RunResult toml = run_capstate(tmp, {"inspect", state});

@@ -54,7 +54,8 @@ TEST(HostilePluginLoad, RuntimeMisbehaviourIsNotVisibleAtLoad) {
 
 TEST(HostilePluginLoad, InTreePluginsPassTheOverlapCheck) {
   const core::Registry registry = registry_with("");
-  for (const std::string name : {"header", "pm", "pcie", "msi", "msix", "ltr"}) {
+  for (const std::string name :
+       {"header", "pm", "pcie", "msi", "msix", "ltr", "acs", "dpc", "ptm", "pcix"}) {
     const core::PluginEntry* e = registry.find(name);
     ASSERT_NE(e, nullptr) << name;
     EXPECT_EQ(e->status, core::PluginStatus::loaded) << name << ": " << e->reason;

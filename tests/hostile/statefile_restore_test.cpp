@@ -97,11 +97,11 @@ std::vector<std::uint8_t>* HostileStateFile::good_ = nullptr;
 
 TEST_F(HostileStateFile, TheUnchangedFileRestoresAndWrites) {
   // The control: the same pipeline does write when the file is good (so "0 writes" means
-  // something), and the fixture file has two devices: the root port with three records (header,
-  // pcie, msix), the NIC with five (header, pm, msi, pcie, msix: its capability list order).
+  // something), and the fixture file has two devices: the root port with four records (header,
+  // pcie, msix, acs), the NIC with five (header, pm, msi, pcie, msix: its capability list order).
   const Extents e = extents(good());
   ASSERT_EQ(e.sections.size(), 2U);
-  ASSERT_EQ(e.records[0].size(), 3U);
+  ASSERT_EQ(e.records[0].size(), 4U);
   ASSERT_EQ(e.records[1].size(), 5U);
   const RestoreOutcome o = restore_bytes(good());
   EXPECT_EQ(o.error, "");
@@ -176,7 +176,7 @@ TEST_F(HostileStateFile, HugeDeclaredLengthsFailFastWithoutAllocating) {
       {0x0a, 4, 0xffffffffU, "header length 4294967295 (0xffffffff) is outside"},
       {0x1a, 4, 0xffffffffU, "the header declares 4294967295 device sections but the file ends"},
       {s1, 4, 0xffffffffU, "device section length 4294967295 (0xffffffff) exceeds"},
-      {s1 + 25, 4, 0xffffffffU, "declares 4294967295 records but holds only 3"},
+      {s1 + 25, 4, 0xffffffffU, "declares 4294967295 records but holds only 4"},
       {rec(0, 0).first, 4, 0xfffffff0U, "record length 4294967280 (0xfffffff0) exceeds"},
   };
   for (const Case& c : cases) {

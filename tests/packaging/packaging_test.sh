@@ -139,7 +139,7 @@ expect_plugins() {
     fail "$1 plugins failed: $(cat "$work/plugins.err")"
     return
   fi
-  for name in pcie msix msi ltr header pm; do
+  for name in pcie msix msi ltr header pm acs dpc ptm pcix; do
     python3 "$work/check_plugin.py" "$name" "$2$plugindir/$name.so" <<<"$out" ||
       fail "plugin $name from $2$plugindir"
   done

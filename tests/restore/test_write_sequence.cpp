@@ -4,7 +4,10 @@
 
 #include <memory>
 
+#include "acs_plugin.hpp"
+#include "dpc_plugin.hpp"
 #include "mock_spaces.hpp"
+#include "ptm_plugin.hpp"
 #include "restore/apply_plan.hpp"
 #include "restore/restore_plan.hpp"
 #include "restore_fixture.hpp"
@@ -162,6 +165,49 @@ TEST(RestoreWriteSequence, WholePortFollowsPhaseOrderAcrossPlugins) {
   }
   const core::ApplyResult result = core::apply_plan(dev.device, plan, true);
   EXPECT_EQ(result.written, 10U);
+  EXPECT_THAT(result.mismatches, ::testing::IsEmpty());
+}
+
+// A root port with ACS (0x100), PTM (0x110) and DPC (0x120), the Cannon Point port's capability
+// registers, Control registers as given; DPC Status with `dpc_status`.
+Image dpc_ptm_acs_port(std::uint16_t acs, std::uint32_t ptm, std::uint16_t dpc,
+                       std::uint16_t dpc_status) {
+  Image image;
+  image.set(0x00, Width::dword, 0x9dbc8086);
+  image.set(0x08, Width::dword, 0x060400f0);
+  image.set(0x0e, Width::byte, 0x81);
+  image.set(0x100, Width::dword, 0x1101000d);  // ACS v1, next 0x110
+  image.set(0x104, Width::word, 0x000f);
+  image.set(0x106, Width::word, acs);
+  image.set(0x110, Width::dword, 0x1201001f);  // PTM v1, next 0x120
+  image.set(0x114, Width::dword, 0x00000406);
+  image.set(0x118, Width::dword, ptm);
+  image.set(0x120, Width::dword, 0x0001001d);  // DPC v1, last
+  image.set(0x124, Width::word, 0x14e0);
+  image.set(0x126, Width::word, dpc);
+  image.set(0x128, Width::word, dpc_status);
+  return image;
+}
+
+// After a reset: dpc (238), ptm (241), acs (400), each one write of its Control register, as the
+// kernel's pci_restore_state (DPC, PTM, ..., ACS). DPC Status, its W1C Trigger and Interrupt
+// Status set on the device, and every Capability register are not written.
+TEST(RestoreWriteSequence, DpcThenPtmThenAcsAndNeverTheDpcStatus) {
+  const Registry registry = Registry::from_plugins({std::make_shared<acs::AcsPlugin>(),
+                                                    std::make_shared<dpc::DpcPlugin>(),
+                                                    std::make_shared<ptm::PtmPlugin>()});
+  const DeviceSection saved =
+      save_image(dpc_ptm_acs_port(0x001d, 0x00000003, 0x0009, 0x1f09), {}, registry);
+  MockDevice dev(dpc_ptm_acs_port(0, 0, 0, 0x1f09), {});
+  const DevicePlan plan = dev.plan(saved, registry);
+  {
+    InSequence in_order;
+    EXPECT_CALL(*dev.config, do_write(0x126, Width::word, 0x0009));
+    EXPECT_CALL(*dev.config, do_write(0x118, Width::dword, 0x00000003));
+    EXPECT_CALL(*dev.config, do_write(0x106, Width::word, 0x001d));
+  }
+  const core::ApplyResult result = core::apply_plan(dev.device, plan, true);
+  EXPECT_EQ(result.written, 3U);
   EXPECT_THAT(result.mismatches, ::testing::IsEmpty());
 }
 

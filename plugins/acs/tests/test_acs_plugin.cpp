@@ -1,0 +1,193 @@
+// Tests of the acs plugin: ACS Capability and Control on real root ports and endpoints, the
+// Control write after a reset with the read-only Capability and egress vector untouched, and the
+// Capability must-match.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <fstream>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "acs_layout.hpp"
+#include "acs_plugin.hpp"
+#include "backends/dump_source.hpp"
+#include "backends/model_source.hpp"
+#include "discovery/discovery.hpp"
+#include "dispatch/device_save.hpp"
+#include "registry/metadata_check.hpp"
+#include "registry/registry.hpp"
+#include "restore/apply_plan.hpp"
+#include "restore/restore_plan.hpp"
+
+namespace capstate::acs {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+
+std::string real_dump(const std::string& name) {
+  std::ifstream in(std::string(CAPSTATE_TEST_DATA_DIR) + "/real/" + name);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+std::vector<std::string> saved_acs(const std::string& dump) {
+  core::DumpSource source(real_dump(dump), dump);
+  core::Device device = source.open(source.addresses().at(0));
+  const core::DiscoveryResult found = core::discover(*device.config);
+  const auto cap = std::find_if(
+      found.capabilities.begin(), found.capabilities.end(),
+      [](const Capability& c) { return c.kind == CapKind::extended && c.id == kCapabilityId; });
+  EXPECT_NE(cap, found.capabilities.end());
+  AcsPlugin plugin;
+  const Record r = core::save_record(plugin, *cap, *device.config, nullptr);
+  std::vector<std::string> out;
+  for (const core::FieldValue& f : core::decode_record(plugin, r).fields) {
+    char text[64];
+    std::snprintf(text, sizeof text, "%s=0x%x", f.name.c_str(), f.value);
+    out.push_back(text);
+  }
+  return out;
+}
+
+TEST(AcsLayout, Validates) {
+  AcsPlugin plugin;
+  EXPECT_EQ(core::metadata_problem(plugin.info(), plugin.layouts()), "");
+}
+
+// Cannon Point root port, ACS at 0x140: "ACSCap: SrcValid+ TransBlk+ ReqRedir+ CmpltRedir+
+// UpstreamFwd- EgressCtrl- DirectTrans-", "ACSCtl: SrcValid- TransBlk- ReqRedir- CmpltRedir- ..."
+TEST(AcsRealDumps, CannonPointRootPort) {
+  EXPECT_THAT(saved_acs("intel-cannonpoint-lp-pcie-root-port-dpc-ptm.xxxx.txt"),
+              ElementsAre("acs_capability=0xf", "acs_control=0x0"));
+}
+
+// Sky Lake-E root port, ACS at 0x110: "ACSCap: SrcValid+ TransBlk+ ReqRedir+ CmpltRedir+
+// UpstreamFwd+ EgressCtrl- DirectTrans-", every control off.
+TEST(AcsRealDumps, SkylakeRootPortWithUpstreamForwarding) {
+  EXPECT_THAT(saved_acs("intel-skylake-sp-pcie-root-port-vsec.xxxx.txt"),
+              ElementsAre("acs_capability=0x1f", "acs_control=0x0"));
+}
+
+// I350 (multi-function endpoint), ACS at 0x1d0: no ACS control implemented ("ACSCap: SrcValid-
+// ... DirectTrans-").
+TEST(AcsRealDumps, EndpointWithoutControls) {
+  EXPECT_THAT(saved_acs("intel-i350-gbe-sriov-tph.xxxx.txt"),
+              ElementsAre("acs_capability=0x0", "acs_control=0x0"));
+}
+
+constexpr core::PciAddress kAddress{0, 0x1c, 0, 0};
+constexpr std::uint16_t kAcs = 0x100;
+// A root port's ACS: SV, TB, RR, CR, UF, egress control with an 8-bit vector (size 8).
+constexpr std::uint16_t kRootPortCapability = 0x083f;
+// The egress control vector after the Control register; RW on hardware, never saved.
+constexpr std::uint32_t kEgressVector = 0x000000a5;
+
+void put(std::vector<std::uint8_t>& b, std::size_t at, std::uint32_t v, unsigned n) {
+  for (unsigned i = 0; i < n; ++i) {
+    b[at + i] = static_cast<std::uint8_t>(v >> (8 * i));
+  }
+}
+
+std::uint32_t get(const std::vector<std::uint8_t>& b, std::size_t at, unsigned n) {
+  std::uint32_t v = 0;
+  for (unsigned i = 0; i < n; ++i) {
+    v |= static_cast<std::uint32_t>(b[at + i]) << (8 * i);
+  }
+  return v;
+}
+
+std::vector<std::uint8_t> image(std::uint16_t control, std::uint16_t capability) {
+  std::vector<std::uint8_t> b(kExtendedSize, 0);
+  put(b, 0x00, 0x9dbc8086, 4);
+  put(b, 0x08, 0x060400f0, 4);
+  put(b, 0x0e, 0x01, 1);
+  put(b, kAcs, 0x0001000d, 4);  // ACS v1, last in the list
+  put(b, kAcs + 4, capability, 2);
+  put(b, kAcs + 6, control, 2);
+  put(b, kAcs + 8, kEgressVector, 4);
+  return b;
+}
+
+std::vector<std::uint8_t> writable() {
+  std::vector<std::uint8_t> w(kExtendedSize, 0);
+  put(w, kAcs + 6, kControlWritable, 2);
+  put(w, kAcs + 8, 0xffffffff, 4);
+  return w;
+}
+
+struct Restored {
+  std::vector<std::string> writes;  // "name=0xvalue" in execution order
+  std::vector<std::uint8_t> bytes;
+  std::vector<std::string> mismatches;
+};
+
+Restored restore(std::uint16_t saved, std::uint16_t now_control,
+                 std::uint16_t capability = kRootPortCapability, std::uint16_t now_capability = 0) {
+  const core::Registry registry = core::Registry::from_plugins({std::make_shared<AcsPlugin>()});
+  core::ModelSource saved_source;
+  saved_source.add(kAddress, image(saved, capability), writable(),
+                   std::vector<std::uint8_t>(kExtendedSize, 0));
+  core::Device saved_device = saved_source.open(kAddress);
+  core::SaveReport report;
+  const core::DeviceSection section = core::save_device(saved_device, registry, {}, report);
+  core::ModelSource now;
+  now.add(kAddress, image(now_control, now_capability != 0 ? now_capability : capability),
+          writable(), std::vector<std::uint8_t>(kExtendedSize, 0));
+  core::Device device = now.open(kAddress);
+  const core::DevicePlan plan = core::plan_restore(device, section, registry, {});
+  Restored out;
+  for (const core::PlannedWrite& w : plan.writes) {
+    if (w.write) {
+      char text[96];
+      std::snprintf(text, sizeof text, "%s=0x%x @0x%x phase %u", w.name.c_str(), w.value,
+                    static_cast<unsigned>(w.offset), static_cast<unsigned>(w.phase));
+      out.writes.push_back(text);
+    }
+  }
+  out.mismatches = core::apply_plan(device, plan, true).mismatches;
+  const auto bytes = now.bytes(kAddress);
+  out.bytes.assign(bytes.begin(), bytes.end());
+  return out;
+}
+
+// After a reset Control reads 0: one 16-bit write of the saved enables at +0x06, in phase 400;
+// the Capability and the egress control vector are not written.
+TEST(AcsRestore, ControlAfterResetIsOneWrite) {
+  const std::uint16_t saved =
+      kSourceValidation | kRequestRedirect | kCompletionRedirect | kUpstreamForwarding;
+  const Restored r = restore(saved, 0x0000);
+  EXPECT_THAT(r.writes, ElementsAre("acs_control=0x1d @0x106 phase 400"));
+  EXPECT_THAT(r.mismatches, IsEmpty());
+  EXPECT_EQ(get(r.bytes, kAcs + 6, 2), saved);
+  EXPECT_EQ(get(r.bytes, kAcs + 4, 2), kRootPortCapability);
+  EXPECT_EQ(get(r.bytes, kAcs + 8, 4), kEgressVector);
+}
+
+// Enables set since the save (a kernel that requested ACS) are turned back off.
+TEST(AcsRestore, LaterEnablesAreClearedBack) {
+  const Restored r = restore(kSourceValidation, 0x001f);
+  EXPECT_THAT(r.writes, ElementsAre("acs_control=0x1 @0x106 phase 400"));
+  EXPECT_EQ(get(r.bytes, kAcs + 6, 2), kSourceValidation);
+}
+
+// The device already holds the saved enables: nothing is written.
+TEST(AcsRestore, UnchangedControlIsNotWritten) {
+  EXPECT_THAT(restore(0x0015, 0x0015).writes, IsEmpty());
+}
+
+// The Capability (which controls exist, the egress vector size) identifies the capability.
+TEST(AcsRestore, AnotherCapabilityIsRefused) {
+  EXPECT_THAT([] { restore(0x0001, 0x0000, kRootPortCapability, 0x001f); },
+              ::testing::ThrowsMessage<core::RestoreRefused>(
+                  HasSubstr("field 'acs_capability' at 0x104 identifies the capability")));
+}
+
+}  // namespace
+}  // namespace capstate::acs

@@ -1,0 +1,192 @@
+// Tests of the dpc plugin: DPC Capability, Control and Status on a real root port, the Control
+// write after a reset with the Capability and the W1C Status bits untouched, and the must-match.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <fstream>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "backends/dump_source.hpp"
+#include "backends/model_source.hpp"
+#include "discovery/discovery.hpp"
+#include "dispatch/device_save.hpp"
+#include "dpc_layout.hpp"
+#include "dpc_plugin.hpp"
+#include "registry/metadata_check.hpp"
+#include "registry/registry.hpp"
+#include "restore/apply_plan.hpp"
+#include "restore/restore_plan.hpp"
+
+namespace capstate::dpc {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+
+std::string real_dump(const std::string& name) {
+  std::ifstream in(std::string(CAPSTATE_TEST_DATA_DIR) + "/real/" + name);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+std::vector<std::string> saved_dpc(const std::string& dump) {
+  core::DumpSource source(real_dump(dump), dump);
+  core::Device device = source.open(source.addresses().at(0));
+  const core::DiscoveryResult found = core::discover(*device.config);
+  const auto cap = std::find_if(
+      found.capabilities.begin(), found.capabilities.end(),
+      [](const Capability& c) { return c.kind == CapKind::extended && c.id == kCapabilityId; });
+  EXPECT_NE(cap, found.capabilities.end());
+  DpcPlugin plugin;
+  const Record r = core::save_record(plugin, *cap, *device.config, nullptr);
+  std::vector<std::string> out;
+  for (const core::FieldValue& f : core::decode_record(plugin, r).fields) {
+    char text[64];
+    std::snprintf(text, sizeof text, "%s=0x%x", f.name.c_str(), f.value);
+    out.push_back(text);
+  }
+  return out;
+}
+
+TEST(DpcLayout, Validates) {
+  DpcPlugin plugin;
+  EXPECT_EQ(core::metadata_problem(plugin.info(), plugin.layouts()), "");
+}
+
+// Cannon Point root port, DPC at 0x250: "DpcCap: INT Msg #0, RPExt+ PoisonedTLP+ SwTrigger+ RP
+// PIO Log 4, DL_ActiveErr+", "DpcCtl: Trigger:1 Cmpl- INT+ ErrCor- PoisonedTLP- SwTrigger-
+// DL_ActiveErr-", "DpcSta: Trigger- Reason:00 INT- RPBusy- TriggerExt:00 RP PIO ErrPtr:1f".
+TEST(DpcRealDumps, CannonPointRootPort) {
+  EXPECT_THAT(saved_dpc("intel-cannonpoint-lp-pcie-root-port-dpc-ptm.xxxx.txt"),
+              ElementsAre("dpc_capability=0x14e0", "dpc_control=0x9", "dpc_status=0x1f00"));
+}
+
+constexpr core::PciAddress kAddress{0, 0x1c, 4, 0};
+constexpr std::uint16_t kDpc = 0x100;
+// The Cannon Point port's DPC Capability.
+constexpr std::uint16_t kRootPortCapability = 0x14e0;
+// DPC Status bits that are neither W1C nor zero: RP PIO First Error Pointer 0x1f.
+constexpr std::uint16_t kErrorPointer = 0x1f00;
+
+void put(std::vector<std::uint8_t>& b, std::size_t at, std::uint32_t v, unsigned n) {
+  for (unsigned i = 0; i < n; ++i) {
+    b[at + i] = static_cast<std::uint8_t>(v >> (8 * i));
+  }
+}
+
+std::uint32_t get(const std::vector<std::uint8_t>& b, std::size_t at, unsigned n) {
+  std::uint32_t v = 0;
+  for (unsigned i = 0; i < n; ++i) {
+    v |= static_cast<std::uint32_t>(b[at + i]) << (8 * i);
+  }
+  return v;
+}
+
+std::vector<std::uint8_t> image(std::uint16_t control, std::uint16_t status,
+                                std::uint16_t capability) {
+  std::vector<std::uint8_t> b(kExtendedSize, 0);
+  put(b, 0x00, 0x9dbc8086, 4);
+  put(b, 0x08, 0x060400f0, 4);
+  put(b, 0x0e, 0x81, 1);
+  put(b, kDpc, 0x0001001d, 4);  // DPC v1, last in the list
+  put(b, kDpc + 4, capability, 2);
+  put(b, kDpc + 6, control, 2);
+  put(b, kDpc + 8, status, 2);
+  return b;
+}
+
+std::vector<std::uint8_t> writable() {
+  std::vector<std::uint8_t> w(kExtendedSize, 0);
+  put(w, kDpc + 6, kControlWritable, 2);
+  return w;
+}
+
+std::vector<std::uint8_t> w1c() {
+  std::vector<std::uint8_t> w(kExtendedSize, 0);
+  put(w, kDpc + 8, kStatusW1c, 2);
+  return w;
+}
+
+struct Restored {
+  std::vector<std::string> writes;  // "name=0xvalue @offset phase N" in execution order
+  std::vector<std::uint8_t> bytes;
+  std::vector<std::string> mismatches;
+};
+
+Restored restore(std::uint16_t saved_control, std::uint16_t saved_status, std::uint16_t now_control,
+                 std::uint16_t now_status, std::uint16_t now_capability = kRootPortCapability) {
+  const core::Registry registry = core::Registry::from_plugins({std::make_shared<DpcPlugin>()});
+  core::ModelSource saved_source;
+  saved_source.add(kAddress, image(saved_control, saved_status, kRootPortCapability), writable(),
+                   w1c());
+  core::Device saved_device = saved_source.open(kAddress);
+  core::SaveReport report;
+  const core::DeviceSection section = core::save_device(saved_device, registry, {}, report);
+  core::ModelSource now;
+  now.add(kAddress, image(now_control, now_status, now_capability), writable(), w1c());
+  core::Device device = now.open(kAddress);
+  const core::DevicePlan plan = core::plan_restore(device, section, registry, {});
+  Restored out;
+  for (const core::PlannedWrite& w : plan.writes) {
+    if (w.write) {
+      char text[96];
+      std::snprintf(text, sizeof text, "%s=0x%x @0x%x phase %u", w.name.c_str(), w.value,
+                    static_cast<unsigned>(w.offset), static_cast<unsigned>(w.phase));
+      out.writes.push_back(text);
+    }
+  }
+  out.mismatches = core::apply_plan(device, plan, true).mismatches;
+  const auto bytes = now.bytes(kAddress);
+  out.bytes.assign(bytes.begin(), bytes.end());
+  return out;
+}
+
+// After a reset Control reads 0 while a containment is still flagged (Trigger and Interrupt
+// Status set): one 16-bit write of the saved enables, in phase 238. Status is not written, so
+// its W1C bits stay set for the kernel's DPC handler; the Capability is untouched.
+TEST(DpcRestore, ControlAfterResetLeavesStatusAlone) {
+  const std::uint16_t saved = 0x0001 | kInterruptEnable;
+  const Restored r = restore(saved, kErrorPointer, 0x0000, kErrorPointer | kStatusW1c);
+  EXPECT_THAT(r.writes, ElementsAre("dpc_control=0x9 @0x106 phase 238"));
+  EXPECT_THAT(r.mismatches, IsEmpty());
+  EXPECT_EQ(get(r.bytes, kDpc + 6, 2), saved);
+  EXPECT_EQ(get(r.bytes, kDpc + 8, 2), kErrorPointer | kStatusW1c);
+  EXPECT_EQ(get(r.bytes, kDpc + 4, 2), kRootPortCapability);
+}
+
+// A Status saved with its W1C bits set is not written back either (that would clear them).
+TEST(DpcRestore, SavedStatusIsNeverWritten) {
+  const Restored r =
+      restore(0x0002 | kCompletionControl | kPoisonedTlpBlocking | kErrCorEnable | kDlActiveErrCor,
+              kStatusW1c, 0x0000, kStatusW1c);
+  EXPECT_THAT(r.writes, ElementsAre("dpc_control=0xb6 @0x106 phase 238"));
+  EXPECT_EQ(get(r.bytes, kDpc + 8, 2), kStatusW1c);
+}
+
+// The Software Trigger is never part of a write: it is not restorable.
+TEST(DpcLayout, SoftwareTriggerIsNotWritable) {
+  EXPECT_EQ(kControlWritable & kSoftwareTrigger, 0U);
+  EXPECT_EQ(kControlWritable, 0x00bfU);
+}
+
+// The device already holds the saved enables: nothing is written.
+TEST(DpcRestore, UnchangedControlIsNotWritten) {
+  EXPECT_THAT(restore(0x0009, 0, 0x0009, kStatusW1c).writes, IsEmpty());
+}
+
+// The Capability (RP extensions, PIO log size, software trigger) identifies the capability.
+TEST(DpcRestore, AnotherCapabilityIsRefused) {
+  EXPECT_THAT([] { restore(0x0009, 0, 0x0000, 0, 0x0000); },
+              ::testing::ThrowsMessage<core::RestoreRefused>(
+                  HasSubstr("field 'dpc_capability' at 0x104 identifies the capability")));
+}
+
+}  // namespace
+}  // namespace capstate::dpc

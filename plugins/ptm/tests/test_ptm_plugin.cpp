@@ -1,0 +1,179 @@
+// Tests of the ptm plugin: PTM Capability and Control on a real root port and a real endpoint,
+// the Control write after a reset with the read-only Capability untouched, and the must-match.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <fstream>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "backends/dump_source.hpp"
+#include "backends/model_source.hpp"
+#include "discovery/discovery.hpp"
+#include "dispatch/device_save.hpp"
+#include "ptm_layout.hpp"
+#include "ptm_plugin.hpp"
+#include "registry/metadata_check.hpp"
+#include "registry/registry.hpp"
+#include "restore/apply_plan.hpp"
+#include "restore/restore_plan.hpp"
+
+namespace capstate::ptm {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+
+std::string real_dump(const std::string& name) {
+  std::ifstream in(std::string(CAPSTATE_TEST_DATA_DIR) + "/real/" + name);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+std::vector<std::string> saved_ptm(const std::string& dump) {
+  core::DumpSource source(real_dump(dump), dump);
+  core::Device device = source.open(source.addresses().at(0));
+  const core::DiscoveryResult found = core::discover(*device.config);
+  const auto cap = std::find_if(
+      found.capabilities.begin(), found.capabilities.end(),
+      [](const Capability& c) { return c.kind == CapKind::extended && c.id == kCapabilityId; });
+  EXPECT_NE(cap, found.capabilities.end());
+  PtmPlugin plugin;
+  const Record r = core::save_record(plugin, *cap, *device.config, nullptr);
+  std::vector<std::string> out;
+  for (const core::FieldValue& f : core::decode_record(plugin, r).fields) {
+    char text[64];
+    std::snprintf(text, sizeof text, "%s=0x%x", f.name.c_str(), f.value);
+    out.push_back(text);
+  }
+  return out;
+}
+
+TEST(PtmLayout, Validates) {
+  PtmPlugin plugin;
+  EXPECT_EQ(core::metadata_problem(plugin.info(), plugin.layouts()), "");
+}
+
+// Cannon Point root port, PTM at 0x150: "PTMCap: Requester:- Responder:+ Root:+",
+// "PTMClockGranularity: 4ns", "PTMControl: Enabled:+ RootSelected:+", "PTMEffectiveGranularity:
+// Unknown".
+TEST(PtmRealDumps, CannonPointRootPortIsEnabledRoot) {
+  EXPECT_THAT(saved_ptm("intel-cannonpoint-lp-pcie-root-port-dpc-ptm.xxxx.txt"),
+              ElementsAre("ptm_capability=0x406", "ptm_control=0x3"));
+}
+
+// Intel 0d93 CXL test device, PTM at 0xb50: nothing capable, nothing enabled ("Requester:-
+// Responder:- Root:-", "Enabled:- RootSelected:-").
+TEST(PtmRealDumps, EndpointWithNothingEnabled) {
+  EXPECT_THAT(saved_ptm("intel-0d93-cxl-test-device-sriov-ptm.xxxx.txt"),
+              ElementsAre("ptm_capability=0x0", "ptm_control=0x0"));
+}
+
+constexpr core::PciAddress kAddress{0, 0, 0, 0};
+constexpr std::uint16_t kPtm = 0x100;
+// A requester with 16 ns local clock granularity.
+constexpr std::uint32_t kRequesterCapability = 0x00001001;
+
+void put(std::vector<std::uint8_t>& b, std::size_t at, std::uint32_t v, unsigned n) {
+  for (unsigned i = 0; i < n; ++i) {
+    b[at + i] = static_cast<std::uint8_t>(v >> (8 * i));
+  }
+}
+
+std::uint32_t get(const std::vector<std::uint8_t>& b, std::size_t at, unsigned n) {
+  std::uint32_t v = 0;
+  for (unsigned i = 0; i < n; ++i) {
+    v |= static_cast<std::uint32_t>(b[at + i]) << (8 * i);
+  }
+  return v;
+}
+
+std::vector<std::uint8_t> image(std::uint32_t control, std::uint32_t capability) {
+  std::vector<std::uint8_t> b(kExtendedSize, 0);
+  put(b, 0x00, 0x15338086, 4);
+  put(b, 0x08, 0x02000000, 4);
+  put(b, kPtm, 0x0001001f, 4);  // PTM v1, last in the list
+  put(b, kPtm + 4, capability, 4);
+  put(b, kPtm + 8, control, 4);
+  return b;
+}
+
+std::vector<std::uint8_t> writable() {
+  std::vector<std::uint8_t> w(kExtendedSize, 0);
+  put(w, kPtm + 8, kControlWritable, 4);
+  return w;
+}
+
+struct Restored {
+  std::vector<std::string> writes;  // "name=0xvalue @offset phase N" in execution order
+  std::vector<std::uint8_t> bytes;
+  std::vector<std::string> mismatches;
+};
+
+Restored restore(std::uint32_t saved, std::uint32_t now_control,
+                 std::uint32_t now_capability = kRequesterCapability) {
+  const core::Registry registry = core::Registry::from_plugins({std::make_shared<PtmPlugin>()});
+  core::ModelSource saved_source;
+  saved_source.add(kAddress, image(saved, kRequesterCapability), writable(),
+                   std::vector<std::uint8_t>(kExtendedSize, 0));
+  core::Device saved_device = saved_source.open(kAddress);
+  core::SaveReport report;
+  const core::DeviceSection section = core::save_device(saved_device, registry, {}, report);
+  core::ModelSource now;
+  now.add(kAddress, image(now_control, now_capability), writable(),
+          std::vector<std::uint8_t>(kExtendedSize, 0));
+  core::Device device = now.open(kAddress);
+  const core::DevicePlan plan = core::plan_restore(device, section, registry, {});
+  Restored out;
+  for (const core::PlannedWrite& w : plan.writes) {
+    if (w.write) {
+      char text[96];
+      std::snprintf(text, sizeof text, "%s=0x%x @0x%x phase %u", w.name.c_str(), w.value,
+                    static_cast<unsigned>(w.offset), static_cast<unsigned>(w.phase));
+      out.writes.push_back(text);
+    }
+  }
+  out.mismatches = core::apply_plan(device, plan, true).mismatches;
+  const auto bytes = now.bytes(kAddress);
+  out.bytes.assign(bytes.begin(), bytes.end());
+  return out;
+}
+
+// After a reset Control reads 0: one 32-bit write of PTM Enable and the effective granularity
+// (16 ns), in phase 241; the Capability is untouched.
+TEST(PtmRestore, ControlAfterResetIsOneDwordWrite) {
+  const std::uint32_t saved = kEnable | 0x1000;
+  const Restored r = restore(saved, 0);
+  EXPECT_THAT(r.writes, ElementsAre("ptm_control=0x1001 @0x108 phase 241"));
+  EXPECT_THAT(r.mismatches, IsEmpty());
+  EXPECT_EQ(get(r.bytes, kPtm + 8, 4), saved);
+  EXPECT_EQ(get(r.bytes, kPtm + 4, 4), kRequesterCapability);
+}
+
+// PTM enabled since the save is turned back off.
+TEST(PtmRestore, LaterEnableIsClearedBack) {
+  const Restored r = restore(0, kEnable | 0x1000);
+  EXPECT_THAT(r.writes, ElementsAre("ptm_control=0x0 @0x108 phase 241"));
+  EXPECT_EQ(get(r.bytes, kPtm + 8, 4), 0U);
+}
+
+// The device already holds the saved Control: nothing is written.
+TEST(PtmRestore, UnchangedControlIsNotWritten) {
+  EXPECT_THAT(restore(kEnable, kEnable).writes, IsEmpty());
+}
+
+// The Capability (requester, responder, root, clock granularity) identifies the capability.
+TEST(PtmRestore, AnotherCapabilityIsRefused) {
+  EXPECT_THAT([] { restore(kEnable, 0, 0x00000406); },
+              ::testing::ThrowsMessage<core::RestoreRefused>(
+                  HasSubstr("field 'ptm_capability' at 0x104 identifies the capability")));
+}
+
+}  // namespace
+}  // namespace capstate::ptm
