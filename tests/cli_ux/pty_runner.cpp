@@ -1,7 +1,9 @@
 #include "pty_runner.hpp"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <pty.h>
+#include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -45,21 +47,44 @@ TtyRunResult run_capstate_on_tty(const TempDir& tmp, const std::vector<std::stri
     ::close(slave);
     throw;
   }
-  ::close(slave);
+  // The parent keeps its own descriptor of the terminal open until the child has exited, so
+  // reads never end in EIO while bytes the child wrote are still on their way through the line
+  // discipline (Linux may report the hang-up before it has passed on the last bytes).
   TtyRunResult result;
   char buf[4096];
+  bool exited = false;
   for (;;) {
-    const ssize_t n = ::read(master, buf, sizeof buf);
-    if (n > 0) {
-      result.tty.append(buf, static_cast<std::size_t>(n));
-    } else if (n < 0 && errno == EINTR) {
+    pollfd ready{.fd = master, .events = POLLIN, .revents = 0};
+    // After the exit, a quiet 200 ms means everything has arrived.
+    const int polled = ::poll(&ready, 1, exited ? 200 : 50);
+    if (polled < 0 && errno == EINTR) {
       continue;
-    } else {
-      break;  // EIO once the child's last descriptor of the terminal is closed
+    }
+    if (polled > 0) {
+      const ssize_t n = ::read(master, buf, sizeof buf);
+      if (n > 0) {
+        result.tty.append(buf, static_cast<std::size_t>(n));
+        continue;
+      }
+      if (n < 0 && errno == EINTR) {
+        continue;
+      }
+      break;
+    }
+    if (exited) {
+      break;
+    }
+    int status = 0;
+    if (::waitpid(child, &status, WNOHANG) == child) {
+      exited = true;
+      result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
     }
   }
   ::close(master);
-  result.exit_code = testsupport::wait_exit_code(child);
+  ::close(slave);
+  if (!exited) {
+    result.exit_code = testsupport::wait_exit_code(child);
+  }
   result.out = read_text(out_file);
   return result;
 }
