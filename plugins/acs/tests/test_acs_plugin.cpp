@@ -4,24 +4,15 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include <algorithm>
-#include <cstdio>
-#include <fstream>
 #include <memory>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "acs_layout.hpp"
 #include "acs_plugin.hpp"
-#include "backends/dump_source.hpp"
-#include "backends/model_source.hpp"
-#include "discovery/discovery.hpp"
-#include "dispatch/device_save.hpp"
 #include "registry/metadata_check.hpp"
-#include "registry/registry.hpp"
-#include "restore/apply_plan.hpp"
 #include "restore/restore_plan.hpp"
+#include "support/plugin_fixture.hpp"
 
 namespace capstate::acs {
 namespace {
@@ -30,30 +21,11 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 
-std::string real_dump(const std::string& name) {
-  std::ifstream in(std::string(CAPSTATE_TEST_DATA_DIR) + "/real/" + name);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using plugintest::get;
+using plugintest::put;
 
 std::vector<std::string> saved_acs(const std::string& dump) {
-  core::DumpSource source(real_dump(dump), dump);
-  core::Device device = source.open(source.addresses().at(0));
-  const core::DiscoveryResult found = core::discover(*device.config);
-  const auto cap = std::find_if(
-      found.capabilities.begin(), found.capabilities.end(),
-      [](const Capability& c) { return c.kind == CapKind::extended && c.id == kCapabilityId; });
-  EXPECT_NE(cap, found.capabilities.end());
-  AcsPlugin plugin;
-  const Record r = core::save_record(plugin, *cap, *device.config, nullptr);
-  std::vector<std::string> out;
-  for (const core::FieldValue& f : core::decode_record(plugin, r).fields) {
-    char text[64];
-    std::snprintf(text, sizeof text, "%s=0x%x", f.name.c_str(), f.value);
-    out.push_back(text);
-  }
-  return out;
+  return plugintest::saved_fields(AcsPlugin{}, dump, CapKind::extended, kCapabilityId);
 }
 
 TEST(AcsLayout, Validates) {
@@ -89,20 +61,6 @@ constexpr std::uint16_t kRootPortCapability = 0x083f;
 // The egress control vector after the Control register; RW on hardware, never saved.
 constexpr std::uint32_t kEgressVector = 0x000000a5;
 
-void put(std::vector<std::uint8_t>& b, std::size_t at, std::uint32_t v, unsigned n) {
-  for (unsigned i = 0; i < n; ++i) {
-    b[at + i] = static_cast<std::uint8_t>(v >> (8 * i));
-  }
-}
-
-std::uint32_t get(const std::vector<std::uint8_t>& b, std::size_t at, unsigned n) {
-  std::uint32_t v = 0;
-  for (unsigned i = 0; i < n; ++i) {
-    v |= static_cast<std::uint32_t>(b[at + i]) << (8 * i);
-  }
-  return v;
-}
-
 std::vector<std::uint8_t> image(std::uint16_t control, std::uint16_t capability) {
   std::vector<std::uint8_t> b(kExtendedSize, 0);
   put(b, 0x00, 0x9dbc8086, 4);
@@ -122,39 +80,14 @@ std::vector<std::uint8_t> writable() {
   return w;
 }
 
-struct Restored {
-  std::vector<std::string> writes;  // "name=0xvalue" in execution order
-  std::vector<std::uint8_t> bytes;
-  std::vector<std::string> mismatches;
-};
+using Restored = plugintest::ModelRestore;
 
 Restored restore(std::uint16_t saved, std::uint16_t now_control,
                  std::uint16_t capability = kRootPortCapability, std::uint16_t now_capability = 0) {
-  const core::Registry registry = core::Registry::from_plugins({std::make_shared<AcsPlugin>()});
-  core::ModelSource saved_source;
-  saved_source.add(kAddress, image(saved, capability), writable(),
-                   std::vector<std::uint8_t>(kExtendedSize, 0));
-  core::Device saved_device = saved_source.open(kAddress);
-  core::SaveReport report;
-  const core::DeviceSection section = core::save_device(saved_device, registry, {}, report);
-  core::ModelSource now;
-  now.add(kAddress, image(now_control, now_capability != 0 ? now_capability : capability),
-          writable(), std::vector<std::uint8_t>(kExtendedSize, 0));
-  core::Device device = now.open(kAddress);
-  const core::DevicePlan plan = core::plan_restore(device, section, registry, {});
-  Restored out;
-  for (const core::PlannedWrite& w : plan.writes) {
-    if (w.write) {
-      char text[96];
-      std::snprintf(text, sizeof text, "%s=0x%x @0x%x phase %u", w.name.c_str(), w.value,
-                    static_cast<unsigned>(w.offset), static_cast<unsigned>(w.phase));
-      out.writes.push_back(text);
-    }
-  }
-  out.mismatches = core::apply_plan(device, plan, true).mismatches;
-  const auto bytes = now.bytes(kAddress);
-  out.bytes.assign(bytes.begin(), bytes.end());
-  return out;
+  const std::vector<std::uint8_t> none(kExtendedSize, 0);
+  return plugintest::save_and_restore(
+      std::make_shared<AcsPlugin>(), kAddress, {image(saved, capability), writable(), none},
+      {image(now_control, now_capability != 0 ? now_capability : capability), writable(), none});
 }
 
 // After a reset Control reads 0: one 16-bit write of the saved enables at +0x06, in phase 400;
