@@ -1,5 +1,6 @@
 // capstate discover: the targets of each device (header, capabilities, regions), with names and
-// the plugin that takes each and what its claim matched.
+// the plugin that takes each and what its claim matched, or why a capability no plugin takes
+// holds no state (data/capability-stateless.toml).
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
@@ -8,13 +9,24 @@
 #include "cli/cli_common.hpp"
 #include "discovery/capability_names.hpp"
 #include "discovery/discovery.hpp"
+#include "discovery/stateless_capabilities.hpp"
 #include "dispatch/device_save.hpp"
 #include "dispatch/targets.hpp"
 
 namespace capstate::cli {
 namespace {
 
-std::string format_target(const core::TargetOwner& owner, const std::string& name) {
+// Why a capability that no plugin takes holds no state; nullptr when it is taken, not a listed
+// capability, or not marked.
+const std::string* stateless_reason(const core::TargetOwner& owner,
+                                    const core::StatelessCapabilities& stateless) {
+  const Capability& cap = owner.target;
+  const bool listed = cap.kind == CapKind::standard || cap.kind == CapKind::extended;
+  return owner.entry == nullptr && listed ? stateless.reason(cap.type()) : nullptr;
+}
+
+std::string format_target(const core::TargetOwner& owner, const std::string& name,
+                          const std::string* stateless) {
   const Capability& cap = owner.target;
   std::string line;
   switch (cap.kind) {
@@ -35,20 +47,25 @@ std::string format_target(const core::TargetOwner& owner, const std::string& nam
   if (owner.entry != nullptr) {
     line += fmt::format("  (plugin {}{})", owner.entry->name,
                         owner.match.empty() ? "" : "; matched " + owner.match);
+  } else if (stateless != nullptr) {
+    line += fmt::format("  (stateless: {})", *stateless);
   }
   return line + "\n";
 }
 
-nlohmann::json target_json(const core::TargetOwner& owner, const std::string& name) {
+nlohmann::json target_json(const core::TargetOwner& owner, const std::string& name,
+                           const std::string* stateless) {
   const Capability& cap = owner.target;
-  return {{"kind", std::string(to_string(cap.kind))},
-          {"id", cap.id},
-          {"offset", cap.offset},
-          {"version", cap.version},
-          {"name", name},
-          {"plugin",
-           owner.entry != nullptr ? nlohmann::json(owner.entry->name) : nlohmann::json(nullptr)},
-          {"match", owner.match}};
+  return {
+      {"kind", std::string(to_string(cap.kind))},
+      {"id", cap.id},
+      {"offset", cap.offset},
+      {"version", cap.version},
+      {"name", name},
+      {"plugin",
+       owner.entry != nullptr ? nlohmann::json(owner.entry->name) : nlohmann::json(nullptr)},
+      {"match", owner.match},
+      {"stateless", stateless != nullptr ? nlohmann::json(*stateless) : nlohmann::json(nullptr)}};
 }
 
 }  // namespace
@@ -61,6 +78,8 @@ Verb add_discover_verb(CLI::App& app, GlobalOptions& globals) {
             auto source = open_source(*opts);
             const core::CapabilityNames names =
                 core::CapabilityNames::load_default(globals.env.data_dir);
+            const core::StatelessCapabilities stateless =
+                core::StatelessCapabilities::load_default(globals.env.data_dir);
             const core::Registry registry = load_registry(globals, policy);
             nlohmann::json out = nlohmann::json::array();
             std::string text;
@@ -87,16 +106,17 @@ Verb add_discover_verb(CLI::App& app, GlobalOptions& globals) {
                 const std::string name =
                     listed ? names.name(cap.type())
                            : (cap.kind == CapKind::header ? "Configuration header" : "Region");
+                const std::string* reason = stateless_reason(owner, stateless);
                 if (cap.kind == CapKind::header) {
-                  header = target_json(owner, name);
+                  header = target_json(owner, name, reason);
                 } else if (cap.kind == CapKind::region) {
-                  regions.push_back(target_json(owner, name));
+                  regions.push_back(target_json(owner, name, reason));
                 } else {
-                  caps.push_back(target_json(owner, name));
+                  caps.push_back(target_json(owner, name, reason));
                 }
                 // The header is shown when a plugin takes it; capabilities always.
                 if (listed || owner.entry != nullptr) {
-                  text += format_target(owner, name);
+                  text += format_target(owner, name, reason);
                 }
               }
               out.push_back({{"address", address.str()},

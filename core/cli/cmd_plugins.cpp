@@ -44,6 +44,11 @@ nlohmann::json entry_json(const core::PluginEntry& e) {
     }
     caps.push_back(std::move(c));
   }
+  nlohmann::json options = nlohmann::json::array();
+  for (const OptionSpec& o : e.options) {
+    options.push_back(
+        {{"name", o.name}, {"values", o.values}, {"default", o.default_value}, {"doc", o.doc}});
+  }
   return {{"file", e.file.string()},
           {"name", e.name},
           {"version", e.version},
@@ -54,7 +59,8 @@ nlohmann::json entry_json(const core::PluginEntry& e) {
           {"current_schema", e.current_schema},
           {"oldest_schema", e.oldest_schema},
           {"restore_phase", e.restore_phase},
-          {"needs_bar_access", e.needs_bar_access}};
+          {"needs_bar_access", e.needs_bar_access},
+          {"options", options}};
 }
 
 std::string entry_text(const core::PluginEntry& e) {
@@ -69,6 +75,10 @@ std::string entry_text(const core::PluginEntry& e) {
                         e.restore_phase, e.needs_bar_access ? "; needs BAR access" : "");
   }
   text += fmt::format("\n           file: {}\n", e.file.string());
+  for (const OptionSpec& o : e.options) {
+    text += fmt::format("           option: plugin_options.{}.{} = {} (default {}): {}\n", e.name,
+                        o.name, o.values, o.default_value, o.doc);
+  }
   if (!e.reason.empty()) {
     text += fmt::format("           reason: {}\n", e.reason);
   }

@@ -159,6 +159,9 @@ Verb add_restore_verb(CLI::App& app, GlobalOptions& globals) {
         bool mismatch = false;
         std::string text;
         for (const core::RestoredDevice& r : outcome.devices) {
+          for (const std::string& w : r.plan.warnings) {
+            spdlog::warn("{}", w);
+          }
           for (const std::string& m : r.result.mismatches) {
             spdlog::error("verify failed: {}", m);
           }

@@ -5,19 +5,17 @@
 #include <filesystem>
 #include <map>
 #include <optional>
-#include <stdexcept>
 #include <string>
 #include <utility>
 
 #include "capstate/sdk/capability.hpp"
+#include "discovery/capability_data.hpp"
 
 namespace capstate::core {
 
 /// A capability-names file could not be read or is malformed; the text names file, line, column.
-class CapabilityNamesError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
+/// (The error of every capability data file: see capability_data.hpp.)
+using CapabilityNamesError = CapabilityDataError;
 
 /// File name of the capability-names table inside a data directory.
 inline constexpr const char* kCapabilityNamesFile = "capability-names.toml";
@@ -50,10 +48,10 @@ class CapabilityNames {
   const std::filesystem::path& source() const { return source_; }
 
  private:
-  using Key = std::pair<CapKind, std::uint16_t>;
+  using Key = CapabilityStrings::key_type;
   static Key key(CapabilityId id) { return {id.kind, id.id}; }
 
-  std::map<Key, std::string> names_;
+  CapabilityStrings names_;
   std::filesystem::path source_;
 };
 

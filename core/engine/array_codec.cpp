@@ -61,6 +61,14 @@ ArrayPlace array_place(const Array& array, const Capability& cap,
   place.space = array.place.space;
   if (array.place.space == Space::config) {
     place.base = std::uint64_t{cap.offset} + array.place.offset;
+    if (!array.place.locator.empty() && array.place.offset_mask != 0) {
+      const std::uint32_t bits = saved_value(fields, array.place.locator) & array.place.offset_mask;
+      const auto low = static_cast<unsigned>(__builtin_ctz(array.place.offset_mask));
+      // The layout check keeps unit_shift small; capped at 31 the 64-bit shift cannot overflow,
+      // and any non-zero offset shifted that far still lies beyond configuration space.
+      const std::uint64_t units = bits >> low;
+      place.base += units << std::min<unsigned>(array.place.unit_shift, 31);
+    }
     return place;
   }
   const std::uint32_t locator = saved_value(fields, array.place.locator);
@@ -70,6 +78,27 @@ ArrayPlace array_place(const Array& array, const Capability& cap,
   place.bar = static_cast<std::uint8_t>(std::min<std::uint32_t>(bar_bits >> low, 0xff));
   place.base = locator & array.place.offset_mask;
   return place;
+}
+
+std::string config_array_out_of_range(const Array& array, const Capability& cap,
+                                      const ArrayPlace& place, std::uint32_t count) {
+  if (place.space != Space::config || count == 0 || array.fields.empty()) {
+    return {};
+  }
+  std::uint64_t element_end = 0;
+  for (const Field& f : array.fields) {
+    element_end = std::max<std::uint64_t>(element_end, f.offset + width_bytes(f.width));
+  }
+  const std::uint64_t end = place.base + std::uint64_t{count - 1} * array.stride + element_end;
+  const std::uint64_t lowest = cap.kind == CapKind::extended ? kConventionalSize : 0;
+  if (place.base >= lowest && end <= kExtendedSize) {
+    return {};
+  }
+  return fmt::format(
+      "field '{}' places its {} elements of {} bytes at 0x{:x}..0x{:x}, outside configuration "
+      "space 0x{:03x}..0x{:03x} of {}",
+      array.place.locator, count, array.stride, place.base, end - 1, lowest, kExtendedSize - 1,
+      target_text(cap));
 }
 
 std::vector<ArrayValues> read_arrays(std::string_view plugin, const Layout& layout,
@@ -87,6 +116,21 @@ std::vector<ArrayValues> read_arrays(std::string_view plugin, const Layout& layo
     values.count = array_count(plugin, a, fields);
     const ArrayPlace place = array_place(a, cap, fields);
     const std::uint64_t span_bytes = std::uint64_t{values.count} * a.stride;
+    if (place.space == Space::config && !a.place.locator.empty()) {
+      // A table a register locates can lie anywhere the register says: one that would reach
+      // outside configuration space (or into the first 256 bytes, for an extended capability)
+      // is not read, as a BAR table that cannot be reached.
+      if (const std::string why = config_array_out_of_range(a, cap, place, values.count);
+          !why.empty()) {
+        if (warnings != nullptr) {
+          warnings->push_back(fmt::format("{}: {} array '{}' of plugin '{}' not saved: {}",
+                                          regs.device_name(), target_text(cap), a.name, plugin,
+                                          why));
+        }
+        out.push_back(std::move(values));
+        continue;
+      }
+    }
     if (place.space == Space::config) {
       values.values.reserve(std::size_t{values.count} * a.fields.size());
       for (std::uint32_t i = 0; i < values.count; ++i) {

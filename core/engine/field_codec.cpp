@@ -67,6 +67,26 @@ std::uint32_t RegisterCache::read_absolute(std::uint32_t absolute, Width width) 
   return value;
 }
 
+// Where the standard capability `id` starts, 0 when the function has none: the list from the
+// Capabilities Pointer (0x34) when Status (0x06) bit 4 says there is one, at most 48 entries
+// (a looping list ends there).
+std::uint16_t standard_capability(RegisterCache& regs, std::uint8_t id) {
+  constexpr std::uint16_t kStatus = 0x06;
+  constexpr std::uint32_t kHasList = 0x10;
+  constexpr std::uint16_t kPointer = 0x34;
+  if ((regs.read_absolute(kStatus, Width::word) & kHasList) == 0) {
+    return 0;
+  }
+  std::uint16_t at = regs.read_absolute(kPointer, Width::byte) & 0xfc;
+  for (int hops = 0; hops < 48 && at >= 0x40; ++hops) {
+    if (regs.read_absolute(at, Width::byte) == id) {
+      return at;
+    }
+    at = regs.read_absolute(at + 1, Width::byte) & 0xfc;
+  }
+  return 0;
+}
+
 bool condition_holds(const Condition& c, const Capability& cap, RegisterCache& regs,
                      std::span<const SavedField> earlier) {
   if (c.test == Test::always) {
@@ -85,6 +105,11 @@ bool condition_holds(const Condition& c, const Capability& cap, RegisterCache& r
       break;
     case ValueSource::header_register:
       raw = regs.read_absolute(c.offset, c.width);
+      break;
+    case ValueSource::standard_capability_register:
+      if (const std::uint16_t at = standard_capability(regs, c.capability_id); at != 0) {
+        raw = regs.read_absolute(at + c.offset, c.width);
+      }
       break;
     case ValueSource::saved_field: {
       auto it = std::find_if(earlier.begin(), earlier.end(),

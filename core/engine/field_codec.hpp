@@ -107,10 +107,17 @@ std::uint32_t array_count(std::string_view plugin, const Array& array,
 ArrayPlace array_place(const Array& array, const Capability& cap,
                        std::span<const SavedField> fields);
 
+/// Why `count` elements of the config-space `array` at `place` cannot be read or written: they
+/// would reach beyond configuration space, or (extended capability) below 0x100; "" when they
+/// fit, and for BAR arrays.
+std::string config_array_out_of_range(const Array& array, const Capability& cap,
+                                      const ArrayPlace& place, std::uint32_t count);
+
 /// Reads every array of `layout` whose presence holds: config-space arrays through `regs`, BAR
 /// arrays through `bars`. A BAR array is left unsaved (count kept) when `bars` is null, the BAR
 /// is absent or too small, or the memory cannot be mapped; then one line naming the device, the
-/// array and the cause goes to `warnings` (when not null).
+/// array and the cause goes to `warnings` (when not null). So is a config-space array a field
+/// locates (Placement::locator) when config_array_out_of_range says it does not fit.
 std::vector<ArrayValues> read_arrays(std::string_view plugin, const Layout& layout,
                                      const Capability& cap, std::span<const SavedField> fields,
                                      RegisterCache& regs, BarSpace* bars,

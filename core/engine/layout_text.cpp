@@ -139,6 +139,12 @@ class TextWriter {
         dec(width_bits(c.width)) << "@";
         hex(c.offset, 4);
         return;
+      case ValueSource::standard_capability_register:
+        *this << "cap";
+        hex(c.capability_id, 2) << ":reg";
+        dec(width_bits(c.width)) << "@";
+        hex(c.offset, 4);
+        return;
     }
     *this << "unknown_source";
   }
@@ -260,6 +266,12 @@ class TextWriter {
     if (a.place.space == Space::config) {
       *this << "config+";
       hex(a.place.offset, 4);
+      // A located table only: every layout without a config locator keeps its text.
+      if (!a.place.locator.empty()) {
+        *this << "+(field:" << a.place.locator << " offset&";
+        hex(a.place.offset_mask, 8) << " unit_shift=";
+        dec(a.place.unit_shift) << ")";
+      }
     } else {
       *this << "bar(field:" << a.place.locator << " bar&";
       hex(a.place.bar_mask, 8) << " offset&";

@@ -43,6 +43,8 @@ struct DeviceRule {
   std::optional<Setting<std::string>> plugin_failure;  ///< "abort" | "device" | "capability"
   std::optional<Setting<std::string>> bar_mismatch;    ///< "refuse" | "kernel"
   std::optional<Setting<std::string>> bound_driver;    ///< "refuse" | "allow"
+  /// [plugin_options.<plugin>] values: "plugin.option" -> value (as text).
+  std::map<std::string, Setting<std::string>> plugin_options;
 };
 
 /// The settings that apply to one device (top level merged with matching [[device]] rules).
@@ -61,6 +63,9 @@ struct DevicePolicy {
   Setting<std::string> bar_mismatch;
   /// A function with a bound driver: "refuse" to write its header, or "allow" it.
   Setting<std::string> bound_driver;
+  /// Options of plugins' restores ([plugin_options.<plugin>]): "plugin.option" -> value as text
+  /// (strings as written, booleans "true"/"false", integers in decimal). The plugin checks them.
+  std::map<std::string, Setting<std::string>> plugin_options;
 };
 
 /// The whole merged policy.

@@ -120,6 +120,42 @@ class Reader {
     return out;
   }
 
+  // plugin_options = { <plugin> = { <option> = value } }: each value a string, boolean or integer,
+  // kept as text; whether the plugin takes it is checked when its restore is planned.
+  void plugin_options(const toml::node& node, DeviceRule& rule) const {
+    const toml::table* plugins = node.as_table();
+    if (plugins == nullptr) {
+      fail(node.source(),
+           "key 'plugin_options' must be a table of [plugin_options.<plugin>] "
+           "tables");
+    }
+    for (const auto& [plugin, options] : *plugins) {
+      const std::string name(plugin.str());
+      const toml::table* table = options.as_table();
+      if (table == nullptr) {
+        fail(options.source(),
+             fmt::format("plugin_options.{} must be a table of option = value entries, found {}",
+                         name, type_name(options)));
+      }
+      for (const auto& [option, value] : *table) {
+        const std::string key = name + "." + std::string(option.str());
+        std::string text;
+        if (value.is_string()) {
+          text = *value.value<std::string>();
+        } else if (value.is_boolean()) {
+          text = *value.value<bool>() ? "true" : "false";
+        } else if (value.is_integer()) {
+          text = std::to_string(*value.value<std::int64_t>());
+        } else {
+          fail(value.source(),
+               fmt::format("plugin_options.{} must be a string, boolean or integer, found {}", key,
+                           type_name(value)));
+        }
+        rule.plugin_options[key] = {std::move(text), where(value)};
+      }
+    }
+  }
+
   // Per-device keys, shared by the top level and [[device]] tables; false when `key` is not one.
   bool device_key(const std::string& key, const toml::node& node, DeviceRule& rule) const {
     if (key == "unhandled_capability") {
@@ -142,6 +178,8 @@ class Reader {
       rule.bar_mismatch = string(key, node, &kBarMismatch);
     } else if (key == "bound_driver") {
       rule.bound_driver = string(key, node, &kBoundDriver);
+    } else if (key == "plugin_options") {
+      plugin_options(node, rule);
     } else {
       return false;
     }
@@ -193,7 +231,7 @@ DeviceRule read_device(const Reader& r, const toml::node& node) {
              fmt::format("unknown key 'device.{}'; a [[device]] table takes match, "
                          "unhandled_capability, newer_record, lossy_downgrade, identity, "
                          "identity_subsystem, verify, skip_capabilities, plugin_failure, "
-                         "bar_mismatch, bound_driver",
+                         "bar_mismatch, bound_driver, plugin_options",
                          name));
     }
   }

@@ -48,6 +48,9 @@ void apply_rule(DevicePolicy& target, const DeviceRule& rule) {
   over(target.plugin_failure, rule.plugin_failure);
   over(target.bar_mismatch, rule.bar_mismatch);
   over(target.bound_driver, rule.bound_driver);
+  for (const auto& [key, value] : rule.plugin_options) {
+    target.plugin_options[key] = value;
+  }
 }
 
 bool device_matches(const std::string& match, const PciAddress& address, std::uint16_t vendor,

@@ -70,6 +70,9 @@ std::string policy_to_text(const Policy& p) {
   out += line("plugin_failure", d.plugin_failure);
   out += line("bar_mismatch", d.bar_mismatch);
   out += line("bound_driver", d.bound_driver);
+  for (const auto& [key, s] : d.plugin_options) {
+    out += line("plugin_options." + key, s);
+  }
   out += line("undo", p.undo);
   out += line("undo_dir", p.undo_dir);
   out += line("lock_dir", p.lock_dir);
@@ -89,6 +92,9 @@ std::string policy_to_text(const Policy& p) {
     line(out, "plugin_failure", r.plugin_failure);
     line(out, "bar_mismatch", r.bar_mismatch);
     line(out, "bound_driver", r.bound_driver);
+    for (const auto& [key, s] : r.plugin_options) {
+      out += line("plugin_options." + key, s);
+    }
   }
   return out;
 }
@@ -114,6 +120,11 @@ std::string policy_to_json(const Policy& p) {
   out["plugin_failure"] = entry(d.plugin_failure);
   out["bar_mismatch"] = entry(d.bar_mismatch);
   out["bound_driver"] = entry(d.bound_driver);
+  nlohmann::json options = nlohmann::json::object();
+  for (const auto& [key, s] : d.plugin_options) {
+    options[key] = entry(s);
+  }
+  out["plugin_options"] = options;
   out["undo"] = entry(p.undo);
   out["undo_dir"] = entry(p.undo_dir);
   out["lock_dir"] = entry(p.lock_dir);
@@ -134,6 +145,9 @@ std::string policy_to_json(const Policy& p) {
     entry(dev, "plugin_failure", r.plugin_failure);
     entry(dev, "bar_mismatch", r.bar_mismatch);
     entry(dev, "bound_driver", r.bound_driver);
+    for (const auto& [key, s] : r.plugin_options) {
+      dev["plugin_options"][key] = entry(s);
+    }
     devices.push_back(dev);
   }
   out["device"] = devices;

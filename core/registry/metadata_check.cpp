@@ -48,13 +48,20 @@ std::string condition_problem(const Condition& c, std::span<const Field> earlier
       break;
     }
     case ValueSource::capability_register:
-    case ValueSource::header_register: {
+    case ValueSource::header_register:
+    case ValueSource::standard_capability_register: {
       if (!valid_width(c.width)) {
         return "presence reads a register of width " +
                std::to_string(static_cast<unsigned>(c.width)) + ", not 1, 2 or 4";
       }
       const unsigned bytes = width_bytes(c.width);
-      const unsigned limit = c.source == ValueSource::header_register ? 0x40U : kExtendedSize;
+      const unsigned limit = c.source == ValueSource::header_register ? 0x40U
+                             : c.source == ValueSource::standard_capability_register
+                                 ? 0xc0U
+                                 : kExtendedSize;
+      if (c.source == ValueSource::standard_capability_register && c.capability_id == 0) {
+        return "presence reads another capability's register without naming its ID";
+      }
       if (c.offset % bytes != 0 || unsigned{c.offset} + bytes > limit) {
         return "presence reads " +
                std::string(c.source == ValueSource::header_register ? "header" : "capability") +
@@ -242,6 +249,43 @@ bool valid_field_name(std::string_view name) {
   });
 }
 
+// Problem with the place of a config-space array that a field locates, or "". `locator` is the
+// layout field it names, null when none (every field comes before every array). Its extent
+// is checked when the array is read (the located offset is known only then); here: the locator,
+// a non-empty offset mask, units below 4 KiB, and elements aligned wherever the offset puts them.
+std::string located_config_problem(const Array& a, const Field* locator) {
+  const Placement& p = a.place;
+  if (locator == nullptr) {
+    return "config locator '" + std::string(p.locator) + "' is not a field of the layout";
+  }
+  if (p.offset_mask == 0) {
+    return "config locator '" + std::string(p.locator) + "' has an empty offset_mask";
+  }
+  if (valid_width(locator->width)) {
+    if (auto m = mask_problem("config locator offset", p.offset_mask, locator->width); !m.empty()) {
+      return m;
+    }
+  }
+  if (p.unit_shift >= 12) {
+    return "unit_shift " + std::to_string(p.unit_shift) +
+           " counts units of 4 KiB or more, beyond configuration space";
+  }
+  if (p.offset >= kExtendedSize) {
+    return "offset " + hex(p.offset) + " lies beyond configuration space";
+  }
+  for (const Field& f : a.fields) {
+    const unsigned bytes = valid_width(f.width) ? width_bytes(f.width) : 1U;
+    if ((1U << p.unit_shift) % bytes != 0 || (p.offset + f.offset) % bytes != 0 ||
+        a.stride % bytes != 0) {
+      return "element field '" + std::string(f.name) + "' (" + std::to_string(bytes) +
+             " bytes) would be misaligned: offset " + hex(p.offset) + ", units of " +
+             std::to_string(1U << p.unit_shift) + " bytes and stride " + std::to_string(a.stride) +
+             " must keep it aligned";
+    }
+  }
+  return {};
+}
+
 // Problem with one array of `layout`, or "".
 std::string array_problem(const Array& a, const Layout& layout) {
   for (std::string_view n : {a.name, a.saved_name, a.count_name}) {
@@ -285,13 +329,26 @@ std::string array_problem(const Array& a, const Layout& layout) {
   if (auto p = presence_problem(a.presence, layout.fields); !p.empty()) {
     return p;
   }
-  if (a.place.space == Space::config) {
+  if (a.place.space == Space::config && !a.place.locator.empty()) {
+    if (auto p = located_config_problem(a, field_named(a.place.locator)); !p.empty()) {
+      return p;
+    }
+  } else if (a.place.space == Space::config) {
+    // A constant place: the whole array must fit, wherever the capability lies.
     const std::uint64_t end = a.place.offset + std::uint64_t{a.count.max} * a.stride;
     if (end > kExtendedSize) {
       return "its " + std::to_string(a.count.max) + " elements of " + std::to_string(a.stride) +
              " bytes from " + hex(a.place.offset) + " reach beyond configuration space";
     }
+    if (a.place.unit_shift != 0) {
+      return "unit_shift " + std::to_string(a.place.unit_shift) +
+             " is for a config array with a locator only";
+    }
   } else if (a.place.space == Space::bar) {
+    if (a.place.unit_shift != 0) {
+      return "unit_shift " + std::to_string(a.place.unit_shift) +
+             " is for a config array with a locator only";
+    }
     if (field_named(a.place.locator) == nullptr) {
       return "BAR locator '" + std::string(a.place.locator) + "' is not a field of the layout";
     }
@@ -436,6 +493,45 @@ bool valid_plugin_name(std::string_view name) {
   return true;
 }
 
+bool option_allows(const OptionSpec& option, std::string_view value) {
+  std::string_view rest = option.values;
+  while (!rest.empty()) {
+    const std::size_t bar = rest.find('|');
+    if (rest.substr(0, bar) == value) {
+      return !value.empty();
+    }
+    rest = bar == std::string_view::npos ? std::string_view{} : rest.substr(bar + 1);
+  }
+  return false;
+}
+
+namespace {
+
+// What is wrong with option i of a plugin's options: an empty or badly formed name, a name
+// declared twice, no allowed values, or a default that is not one of them.
+std::string option_problem(std::span<const OptionSpec> options, std::size_t i) {
+  const OptionSpec& o = options[i];
+  const std::string who = "option " + std::to_string(i) + " ('" + std::string(o.name) + "') ";
+  if (!valid_plugin_name(o.name)) {
+    return who + "has a name that must match [a-z0-9_-]+";
+  }
+  for (std::size_t j = 0; j < i; ++j) {
+    if (options[j].name == o.name) {
+      return who + "is declared twice";
+    }
+  }
+  if (o.values.empty() || o.doc.empty()) {
+    return who + "must list its values and have a line of doc";
+  }
+  if (!option_allows(o, o.default_value)) {
+    return who + "has default '" + std::string(o.default_value) + "', not one of " +
+           std::string(o.values);
+  }
+  return {};
+}
+
+}  // namespace
+
 std::string metadata_problem(const PluginInfo& info, std::span<const Layout> layouts) {
   const std::string bad = "metadata malformed: ";
   if (info.name.empty()) {
@@ -464,6 +560,11 @@ std::string metadata_problem(const PluginInfo& info, std::span<const Layout> lay
                " twice with the same specificity (claims " + std::to_string(j) + " and " +
                std::to_string(i) + ")";
       }
+    }
+  }
+  for (std::size_t i = 0; i < info.options.size(); ++i) {
+    if (auto p = option_problem(info.options, i); !p.empty()) {
+      return who + p;
     }
   }
   if (info.oldest_schema == 0 || info.oldest_schema > info.current_schema) {

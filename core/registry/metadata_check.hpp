@@ -29,4 +29,7 @@ bool valid_plugin_name(std::string_view name);
 /// array (names, count source and max, placement, stride, element fields).
 std::string metadata_problem(const PluginInfo& info, std::span<const Layout> layouts);
 
+/// Whether `value` is one of the "|"-separated values `option` declares.
+bool option_allows(const OptionSpec& option, std::string_view value);
+
 }  // namespace capstate::core

@@ -51,6 +51,7 @@ PluginEntry refused(PluginEntry entry, std::string reason) {
   entry.plugin.reset();
   entry.layouts.clear();
   entry.claims.clear();  // their views point into the library, which may go
+  entry.options.clear();
   return entry;
 }
 
@@ -70,6 +71,7 @@ bool describe_plugin(PluginEntry& entry, const Plugin& plugin, std::string_view 
   entry.version = std::string(info.version);
   entry.summary = std::string(info.summary);
   entry.claims.assign(info.claims.begin(), info.claims.end());
+  entry.options.assign(info.options.begin(), info.options.end());
   entry.current_schema = info.current_schema;
   entry.oldest_schema = info.oldest_schema;
   entry.restore_phase = info.restore_phase;

@@ -56,6 +56,7 @@ void apply_name_rules(std::vector<PluginEntry>& entries, const std::vector<std::
     e.plugin.reset();
     e.layouts.clear();
     e.claims.clear();
+    e.options.clear();
     return;
   }
   for (std::size_t i = 0; i + 1 < entries.size(); ++i) {
@@ -75,6 +76,7 @@ void apply_name_rules(std::vector<PluginEntry>& entries, const std::vector<std::
     e.plugin.reset();
     e.layouts.clear();
     e.claims.clear();
+    e.options.clear();
     return;
   }
 }
@@ -133,6 +135,7 @@ bool settle_one_claim(std::vector<PluginEntry>& entries, const Winners& winners)
       for (std::size_t r : rivals) {
         if (r != winner) {
           entries[r].claims.clear();
+          entries[r].options.clear();
           entries[r].layouts.clear();
           entries[r].plugin.reset();
         }

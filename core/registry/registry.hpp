@@ -42,6 +42,7 @@ struct PluginEntry {
   std::uint16_t oldest_schema = 0;       ///< from the metadata
   std::uint16_t restore_phase = 0;       ///< from the metadata
   bool needs_bar_access = false;         ///< from the metadata
+  std::vector<OptionSpec> options;       ///< from the metadata (views into the loaded plugin)
   std::vector<LayoutPrint> layouts;      ///< one per declared schema, oldest first; set when loaded
   std::shared_ptr<const Plugin> plugin;  ///< set when loaded; keeps its library loaded
 };

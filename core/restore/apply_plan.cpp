@@ -2,7 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
+#include <optional>
 #include <thread>
 
 #include "util/target_text.hpp"
@@ -36,7 +38,7 @@ void write_once(Device& device, const PlannedWrite& w) {
 // (as the kernel does for BARs that do not stick at once), then waits the step's delay.
 void do_write(Device& device, const PlannedWrite& w) {
   write_once(device, w);
-  const std::uint32_t check = w.mask & ~w.w1c;
+  const std::uint32_t check = w.mask & ~w.w1c & ~w.clears;
   for (unsigned attempt = 0; attempt < w.retries; ++attempt) {
     if (((read_back(device, w) ^ w.value) & check) == 0) {
       break;
@@ -46,6 +48,25 @@ void do_write(Device& device, const PlannedWrite& w) {
   }
   if (w.delay_us != 0) {
     std::this_thread::sleep_for(std::chrono::microseconds(w.delay_us));
+  }
+}
+
+// Polls the step's condition after its write: at once, then 1, 2, 4 ... ms apart until it holds
+// or the timeout has passed. Returns what the register held last when it never held.
+std::optional<std::uint32_t> wait_for(Device& device, const WaitStep& wait) {
+  const auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::microseconds(wait.timeout_us);
+  std::chrono::milliseconds pause(1);
+  for (;;) {
+    const std::uint32_t now = device.config->read(wait.offset, wait.width);
+    if ((now & wait.mask) == wait.value) {
+      return std::nullopt;
+    }
+    if (std::chrono::steady_clock::now() >= deadline) {
+      return now;
+    }
+    std::this_thread::sleep_for(pause);
+    pause = std::min(pause * 2, std::chrono::milliseconds(100));
   }
 }
 
@@ -87,6 +108,16 @@ ApplyResult apply_plan(Device& device, const DevicePlan& plan, bool verify) {
     }
     done.push_back(&w);
     ++result.written;
+    if (w.wait) {
+      // The kernel logs a load that never completes and goes on; so does capstate, reporting it.
+      if (const auto last = wait_for(device, *w.wait)) {
+        result.mismatches.push_back(fmt::format(
+            "{}: after {}: {} did not happen within {} us (0x{:03x} & 0x{:x} reads 0x{:x}, "
+            "expected 0x{:x}); the restore went on",
+            device.address.str(), write_text(w), w.wait->name, w.wait->timeout_us, w.wait->offset,
+            w.wait->mask, *last & w.wait->mask, w.wait->value));
+      }
+    }
   }
   if (!verify) {
     return result;

@@ -32,12 +32,18 @@ std::string plan_to_text(const DevicePlan& plan, bool all) {
     if (!w.write && !all) {
       continue;
     }
-    out += fmt::format("  {} phase {:<3} {:<6} {:<24} {:<11} {:>2}-bit  {} -> {}  (mask {}){}{}\n",
-                       w.write ? (w.forced && w.current == w.value ? "!" : "~") : "=", w.phase,
-                       w.plugin, w.name, where(w), width_bits(w.width), hex(w.current, w.width),
-                       hex(w.value, w.width), hex(w.mask, w.width),
-                       w.retries != 0 ? fmt::format(" retry {}", w.retries) : "",
-                       w.delay_us != 0 ? fmt::format(" then wait {} us", w.delay_us) : "");
+    out += fmt::format(
+        "  {} phase {:<3} {:<6} {:<24} {:<11} {:>2}-bit  {} -> {}  (mask {}){}{}{}{}\n",
+        w.write ? (w.forced && w.current == w.value ? "!" : "~") : "=", w.phase, w.plugin, w.name,
+        where(w), width_bits(w.width), hex(w.current, w.width), hex(w.value, w.width),
+        hex(w.mask, w.width), w.retries != 0 ? fmt::format(" retry {}", w.retries) : "",
+        w.delay_us != 0 ? fmt::format(" then wait {} us", w.delay_us) : "",
+        w.clears != 0 ? fmt::format(" clears {}", hex(w.clears, w.width)) : "",
+        w.wait ? fmt::format(" then until {} (0x{:03x} & 0x{:x} == 0x{:x}, up to "
+                             "{} us)",
+                             w.wait->name, w.wait->offset, w.wait->mask, w.wait->value,
+                             w.wait->timeout_us)
+               : "");
   }
   return out;
 }
@@ -65,7 +71,15 @@ std::string plans_to_json(const std::vector<const DevicePlan*>& plans) {
                         {"verify", w.verify},
                         {"write", w.write},
                         {"retries", w.retries},
-                        {"delay_us", w.delay_us}});
+                        {"delay_us", w.delay_us},
+                        {"clears", w.clears},
+                        {"wait", w.wait ? json{{"name", w.wait->name},
+                                               {"offset", w.wait->offset},
+                                               {"width", width_bits(w.wait->width)},
+                                               {"mask", w.wait->mask},
+                                               {"value", w.wait->value},
+                                               {"timeout_us", w.wait->timeout_us}}
+                                        : json()}});
     }
     out.push_back({{"address", plan->address.str()}, {"notes", plan->notes}, {"writes", writes}});
   }

@@ -55,6 +55,9 @@ RestoreOptions restore_options(const DeviceOverrides& overrides, const StateFile
   options.bar_mismatch =
       p.bar_mismatch.value == "kernel" ? BarMismatch::kernel : BarMismatch::refuse;
   options.allow_bound_driver = p.bound_driver.value == "allow";
+  for (const auto& [key, setting] : p.plugin_options) {
+    options.plugin_options[key] = setting.value;
+  }
   options.producer = file.envelope.producer_name + " " + file.envelope.producer_version;
   return options;
 }

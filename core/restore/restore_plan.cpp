@@ -12,6 +12,7 @@
 #include "engine/field_codec.hpp"
 #include "engine/plugin_call.hpp"
 #include "migration/migrate.hpp"
+#include "registry/metadata_check.hpp"
 #include "restore/identity_check.hpp"
 
 namespace capstate::core {
@@ -26,8 +27,9 @@ class PlanBuilder final : public RestoreSequence {
  public:
   PlanBuilder(Device& device, const PluginEntry& entry, const Capability& cap, const Layout& layout,
               std::span<const SavedField> saved, std::span<const ArrayValues> arrays,
-              std::vector<PlannedWrite>& out)
-      : device_(device),
+              std::vector<PlannedWrite>& out, DevicePlan& plan)
+      : plan_(plan),
+        device_(device),
         entry_(entry),
         cap_(cap),
         layout_(layout),
@@ -37,21 +39,41 @@ class PlanBuilder final : public RestoreSequence {
         out_(out),
         first_(out.size()) {}
 
-  /// Refuses the capability when a must_match field differs on the device (before any write).
+  /// Refuses the capability when a must_match field, or a must_match element field of a saved
+  /// array in configuration space, differs on the device (before any write).
   void check_must_match() {
     for (std::size_t i = 0; i < layout_.fields.size(); ++i) {
       const Field& f = layout_.fields[i];
-      if (f.must_match == 0 || !saved_[i].present) {
+      if (f.must_match != 0 && saved_[i].present) {
+        must_match(f, f.name, cap_.offset + f.offset, regs_.read(f.offset, f.width),
+                   saved_[i].value);
+      }
+    }
+    // BAR memory is left out: with decode off (after a reset) its reads are not the device's.
+    for_each_element([&](const Array&, const Field& f, const ArrayPlace& place, std::uint64_t at,
+                         std::uint32_t value, const std::string& name) {
+      if (f.must_match != 0 && place.space == Space::config) {
+        must_match(f, name, at, element_now(place, at, f.width), value);
+      }
+      return false;
+    });
+  }
+
+  /// Refuses the capability when a saved config-space array that a field locates would lie
+  /// outside configuration space on this device (a record no save writes: the save leaves such an
+  /// array unsaved), before any write.
+  void check_array_places() {
+    for (std::size_t k = 0; k < layout_.arrays.size() && k < arrays_.size(); ++k) {
+      const Array& a = layout_.arrays[k];
+      if (!arrays_[k].saved || a.place.space != Space::config || a.place.locator.empty()) {
         continue;
       }
-      const std::uint32_t now = regs_.read(f.offset, f.width);
-      if (((now ^ saved_[i].value) & f.must_match) != 0) {
+      const std::string why =
+          config_array_out_of_range(a, cap_, array_place(a, cap_, saved_), arrays_[k].count);
+      if (!why.empty()) {
         throw RestoreRefused(fmt::format(
-            "{}: {} (plugin '{}'): field '{}' at 0x{:03x} identifies the capability, and the "
-            "device holds 0x{:x} in its bits 0x{:x} where 0x{:x} was saved; nothing was written. "
-            "The device is not the one saved, or it was reconfigured: save it again",
-            device_.address.str(), cap_text(cap_), entry_.name, f.name, cap_.offset + f.offset,
-            now & f.must_match, f.must_match, saved_[i].value & f.must_match));
+            "{}: {} (plugin '{}'): saved array '{}' cannot be written: {}; nothing was written",
+            device_.address.str(), cap_text(cap_), entry_.name, a.name, why));
       }
     }
   }
@@ -125,10 +147,19 @@ class PlanBuilder final : public RestoreSequence {
                       r.offset, (w.current ^ r.value) & ~allowed & width_mask(w.width), w.current,
                       r.value));
     }
-    w.w1c = w1c;
-    w.mask = allowed & ~w1c;
+    if ((r.clears & ~(w1c & r.value)) != 0) {
+      throw BadWriteRequest(
+          r.name, r.offset,
+          fmt::format("write '{}' asks to clear bits 0x{:x} that its layout does not declare "
+                      "write-1-to-clear, or does not write as 1 (value 0x{:x}); the plugin is "
+                      "broken",
+                      r.name, r.clears & ~(w1c & r.value), r.value));
+    }
+    w.w1c = w1c & ~r.clears;
+    w.clears = r.clears;
+    w.mask = (allowed & ~w1c) | r.clears;
     w.desired = r.value & w.mask;
-    w.verify = r.verify & w.mask;
+    w.verify = r.verify & w.mask & ~r.clears;
     w.forced = r.always || (r.target == Target::bar && bar_reads_stale());
     w.retries = r.retries;
     out_.push_back(std::move(w));
@@ -167,6 +198,36 @@ class PlanBuilder final : public RestoreSequence {
     out_.back().delay_us = microseconds;
   }
 
+  void wait_until(const WaitRequest& r) override {
+    if (first_ == out_.size()) {
+      throw BadWriteRequest(r.name, r.offset,
+                            "a wait was asked for before any write; the plugin is broken");
+    }
+    const bool width_ok =
+        r.width == Width::byte || r.width == Width::word || r.width == Width::dword;
+    if (!width_ok || r.offset % width_bytes(r.width) != 0 || (r.mask & ~width_mask(r.width)) != 0 ||
+        (r.value & ~r.mask) != 0 || r.mask == 0 ||
+        cap_.offset + r.offset + width_bytes(r.width) > kExtendedSize ||
+        r.timeout_us > kMaxDelayUs) {
+      throw BadWriteRequest(
+          r.name, r.offset,
+          fmt::format("wait '{}' at capability offset 0x{:x} (mask 0x{:x}, value 0x{:x}, timeout "
+                      "{} us) is malformed: it needs a 1-, 2- or 4-byte aligned register inside "
+                      "configuration space, a value within a non-zero mask and at most {} us; "
+                      "the plugin is broken",
+                      r.name, r.offset, r.mask, r.value, r.timeout_us, kMaxDelayUs));
+    }
+    out_.back().wait = WaitStep{r.name,  static_cast<std::uint16_t>(cap_.offset + r.offset),
+                                r.width, r.mask,
+                                r.value, r.timeout_us};
+  }
+
+  void note(std::string_view text) override {
+    plan_.warnings.push_back(fmt::format("{}: {} (plugin '{}'): {}", device_.address.str(),
+                                         cap_text(cap_), entry_.name, text));
+    plan_.notes.push_back(plan_.warnings.back());
+  }
+
   void resets_function() override {
     if (first_ == out_.size()) {
       throw BadWriteRequest("resets_function", 0,
@@ -193,6 +254,20 @@ class PlanBuilder final : public RestoreSequence {
   // The most a plugin may make a restore wait after one write (the kernel's longest PM delay is
   // 120 ms; SR-IOV waits 100 ms after VF Enable).
   static constexpr std::uint32_t kMaxDelayUs = 1'000'000;
+
+  // Throws RestoreRefused when `now` differs from `saved` in the must_match bits of `f`.
+  void must_match(const Field& f, std::string_view name, std::uint64_t at, std::uint32_t now,
+                  std::uint32_t saved) const {
+    if (((now ^ saved) & f.must_match) == 0) {
+      return;
+    }
+    throw RestoreRefused(fmt::format(
+        "{}: {} (plugin '{}'): field '{}' at 0x{:03x} identifies the capability, and the device "
+        "holds 0x{:x} in its bits 0x{:x} where 0x{:x} was saved; nothing was written. The device "
+        "is not the one saved, or it was reconfigured: save it again",
+        device_.address.str(), cap_text(cap_), entry_.name, name, at, now & f.must_match,
+        f.must_match, saved & f.must_match));
+  }
 
   // Appends field i's write unless the device lacks it or nothing of it is writable.
   void plan_field(std::size_t i, bool force) {
@@ -341,6 +416,7 @@ class PlanBuilder final : public RestoreSequence {
     return w;
   }
 
+  DevicePlan& plan_;
   Device& device_;
   const PluginEntry& entry_;
   Capability cap_;
@@ -379,6 +455,42 @@ Capability locate(const std::vector<Capability>& found, const Record& record,
       "Check that the state file was saved from this device",
       address.str(), cap_text(record.capability), record.plugin,
       present.empty() ? "no capabilities" : present));
+}
+
+// Every option `entry` declares with the value in force: policy's ("plugin.option" keys of
+// options.plugin_options) or the declared default. Refuses a key the plugin does not declare or a
+// value it does not allow, so a misspelt option never goes unnoticed.
+std::vector<PluginOption> options_in_force(const PluginEntry& entry, const RestoreOptions& options,
+                                           const std::string& where) {
+  const std::string prefix = entry.name + ".";
+  for (const auto& [key, value] : options.plugin_options) {
+    if (key.rfind(prefix, 0) != 0) {
+      continue;
+    }
+    const std::string name = key.substr(prefix.size());
+    const auto spec = std::find_if(entry.options.begin(), entry.options.end(),
+                                   [&](const OptionSpec& o) { return o.name == name; });
+    std::string declared;
+    for (const OptionSpec& o : entry.options) {
+      declared +=
+          (declared.empty() ? "" : ", ") + std::string(o.name) + " (" + std::string(o.values) + ")";
+    }
+    if (spec == entry.options.end() || !option_allows(*spec, value)) {
+      throw RestoreRefused(fmt::format(
+          "{}: policy sets plugin_options.{} = \"{}\", which plugin '{}' {}; nothing was "
+          "written. It takes: {}",
+          where, key, value, entry.name,
+          spec == entry.options.end() ? "does not declare" : "does not allow",
+          declared.empty() ? "no options" : declared));
+    }
+  }
+  std::vector<PluginOption> out;
+  for (const OptionSpec& o : entry.options) {
+    const auto it = options.plugin_options.find(prefix + std::string(o.name));
+    out.push_back({o.name, it != options.plugin_options.end() ? std::string_view(it->second)
+                                                              : o.default_value});
+  }
+  return out;
 }
 
 void plan_record(Device& device, const Record& record, const Capability& cap,
@@ -435,14 +547,17 @@ void plan_record(Device& device, const Record& record, const Capability& cap,
     const ArrayValues& v = unpacked.arrays[k];
     arrays.push_back({layout->arrays[k].name, v.saved, v.count, v.values});
   }
+  const std::vector<PluginOption> plugin_options = options_in_force(*entry, options, where);
   const RestoreContext ctx{.capability = cap,
                            .fields = saved,
                            .extra = unpacked.extra,
                            .has_bar_access = device.bars != nullptr,
                            .arrays = arrays,
                            .kernel_resources = device.kernel_resources,
-                           .bar_mismatch = options.bar_mismatch};
-  PlanBuilder builder(device, *entry, cap, *layout, saved, unpacked.arrays, plan.writes);
+                           .bar_mismatch = options.bar_mismatch,
+                           .options = plugin_options};
+  PlanBuilder builder(device, *entry, cap, *layout, saved, unpacked.arrays, plan.writes, plan);
+  builder.check_array_places();  // first: the must-match reads elements where they are placed
   builder.check_must_match();
   // A plugin's Refusal is the plugin doing its job (not a failure): its text refuses the device.
   std::string refusal;
@@ -495,9 +610,10 @@ void settle_values(std::vector<PlannedWrite>& writes) {
       w.current = it->second;
     }
     w.value = (w.current & ~w.mask & ~w.w1c) | (w.desired & w.mask);
-    w.write = w.forced || ((w.current ^ w.desired) & w.mask) != 0;
+    w.write = w.forced || ((w.current ^ w.desired) & w.mask & ~w.clears) != 0 ||
+              (w.current & w.clears) != 0;
     if (w.write) {
-      holds[key] = (w.value & ~w.w1c) | (w.current & w.w1c);
+      holds[key] = ((w.value & ~w.w1c) | (w.current & w.w1c)) & ~w.clears;
       after_reset = after_reset || w.resets;
     }
   }
@@ -530,11 +646,13 @@ DevicePlan plan_restore(Device& device, const DeviceSection& saved, const Regist
     // Drop whatever this record had planned when its plugin fails, keep the rest of the device.
     const std::size_t writes_before = plan.writes.size();
     const std::size_t notes_before = plan.notes.size();
+    const std::size_t warnings_before = plan.warnings.size();
     try {
       plan_record(device, record, cap, registry, options, plan);
     } catch (const PluginFailure& e) {
       plan.writes.resize(writes_before);
       plan.notes.resize(notes_before);
+      plan.warnings.resize(warnings_before);
       plan.left_out.push_back(fmt::format(
           "{}: {} left out (plugin '{}' failed; policy plugin_failure = \"capability\"): {}",
           device.address.str(), cap_text(cap), e.plugin(), e.what()));

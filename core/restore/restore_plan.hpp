@@ -2,6 +2,8 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -35,6 +37,8 @@ struct RestoreOptions {
   BarMismatch bar_mismatch = BarMismatch::refuse;
   /// Whether the header of a function with a bound driver may be written (policy bound_driver).
   bool allow_bound_driver = false;
+  /// Plugin options from policy ([plugin_options.<plugin>]): "plugin.option" -> value.
+  std::map<std::string, std::string> plugin_options{};
 };
 
 /// Thrown when a restore is refused before anything was written.
@@ -62,6 +66,16 @@ class BadWriteRequest : public std::runtime_error {
   std::uint64_t offset_ = 0;
 };
 
+/// A condition polled after a write (RestoreSequence::wait_until), in absolute terms.
+struct WaitStep {
+  std::string name;              ///< what is awaited
+  std::uint16_t offset = 0;      ///< absolute configuration-space offset polled
+  Width width = Width::word;     ///< access width
+  std::uint32_t mask = 0;        ///< bits compared
+  std::uint32_t value = 0;       ///< what they must read as
+  std::uint32_t timeout_us = 0;  ///< how long to poll at most
+};
+
 /// One register write of a plan, with what the device holds now.
 struct PlannedWrite {
   std::uint16_t phase = 0;         ///< restore phase (lower first)
@@ -83,6 +97,8 @@ struct PlannedWrite {
   std::uint8_t retries = 0;        ///< rewrites, 1 ms apart, while it does not read back as written
   std::uint32_t delay_us = 0;      ///< microseconds to wait after it is written
   bool resets = false;             ///< when written, it may reset the function's other registers
+  std::uint32_t clears = 0;        ///< W1C bits written as 1 on purpose, to clear them
+  std::optional<WaitStep> wait;    ///< polled after the write, when it is made
 };
 
 /// Every write planned for one device, in execution order.
@@ -95,6 +111,8 @@ struct DevicePlan {
   /// naming the plugin, the device and what was left out.
   std::vector<std::string> left_out;
   bool excluded = false;  ///< a plugin failed under plugin_failure = "device": write nothing
+  /// What plugins said they leave out, and why (RestoreSequence::note); also in `notes`.
+  std::vector<std::string> warnings{};
 };
 
 /// Checks identity, locates each saved capability, migrates each record to its plugin's current

@@ -18,7 +18,8 @@ struct DeviceRestore {
 };
 
 /// Plans the sections of `file` whose addresses are in `addresses` (all when empty) against
-/// `source`. Every device is planned before anything is written; any refusal throws. With
+/// `source`, upstream first: a device behind a bridge of the same restore comes after it (else
+/// the file's order). Every device is planned before anything is written; any refusal throws. With
 /// options.on_plugin_failure == device, a device whose plugin fails gets an excluded plan (no
 /// writes, the reason in plan.left_out) and the others proceed.
 std::vector<DeviceRestore> plan_restores(DeviceSource& source, const StateFile& file,

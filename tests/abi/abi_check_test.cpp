@@ -137,16 +137,12 @@ TEST(AbiCheckCli, PassesAgainstTheCommittedBaseline) {
   const RunResult run =
       run_capstate(tmp, {"abi", "check", "--baseline", committed_baseline().string()});
   EXPECT_EQ(run.exit_code, 0) << run.err;
-  EXPECT_EQ(run.out,
-            "acs: schemas 1..1 match the baseline\n"
-            "dpc: schemas 1..1 match the baseline\n"
-            "header: schemas 1..1 match the baseline\n"
-            "ltr: schemas 1..2 match the baseline\nmsi: schemas 1..1 match the baseline\n"
-            "msix: schemas 1..2 match the baseline\n"
-            "pcie: schemas 1..2 match the baseline\n"
-            "pcix: schemas 1..1 match the baseline\n"
-            "pm: schemas 1..1 match the baseline\n"
-            "ptm: schemas 1..1 match the baseline\n");
+  std::string expected;
+  for (const auto& [name, schemas] : baseline_plugins()) {
+    expected += name + ": schemas 1.." + std::to_string(schemas) + " match the baseline\n";
+  }
+  EXPECT_EQ(run.out, expected);
+  EXPECT_THAT(run.out, HasSubstr("ltr: schemas 1..2 match the baseline\n"));
 }
 
 TEST(AbiCheckCli, PassesAgainstADumpOfItself) {

@@ -32,4 +32,38 @@ std::vector<std::string> files_below(const fs::path& dir) {
   return out;
 }
 
+std::vector<std::pair<std::string, unsigned>> baseline_plugins() {
+  std::vector<std::pair<std::string, unsigned>> out;
+  for (const fs::directory_entry& e : fs::directory_iterator(committed_baseline())) {
+    if (!e.is_directory()) {
+      continue;
+    }
+    unsigned schemas = 0;
+    for (const fs::directory_entry& f : fs::directory_iterator(e.path())) {
+      schemas += f.path().filename().string().rfind("schema-", 0) == 0 ? 1U : 0U;
+    }
+    out.emplace_back(e.path().filename().string(), schemas);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::string bundled_plugin_list(const std::vector<std::string>& extra,
+                                const std::vector<std::string>& without) {
+  std::vector<std::string> names = extra;
+  for (const fs::directory_entry& e : fs::directory_iterator(build_plugin_dir())) {
+    const std::string name = e.path().stem().string();
+    if (e.path().extension() == ".so" &&
+        std::find(without.begin(), without.end(), name) == without.end()) {
+      names.push_back(name);
+    }
+  }
+  std::sort(names.begin(), names.end());
+  std::string out;
+  for (const std::string& n : names) {
+    out += (out.empty() ? "" : ", ") + n;
+  }
+  return out;
+}
+
 }  // namespace capstate::abitest

@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "support/file_text.hpp"
@@ -26,5 +27,11 @@ std::filesystem::path build_plugin_dir();
 std::filesystem::path committed_baseline();
 /// Regular files below `dir`, relative to it, sorted ("pcie/schema-1.txt", ...).
 std::vector<std::string> files_below(const std::filesystem::path& dir);
+/// The plugins of the committed baseline (its subdirectories), sorted, each with its schema count.
+std::vector<std::pair<std::string, unsigned>> baseline_plugins();
+/// The names of the plugins in build_plugin_dir() (their .so files), plus `extra`, sorted and
+/// joined with ", " as capstate lists them.
+std::string bundled_plugin_list(const std::vector<std::string>& extra = {},
+                                const std::vector<std::string>& without = {});
 
 }  // namespace capstate::abitest

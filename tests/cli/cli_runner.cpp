@@ -2,8 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <stdexcept>
+#include <system_error>
 
 #include "support/lspci_oracle.hpp"
 
@@ -15,6 +18,33 @@ std::string capstate_binary() {
 
 std::string data_file(std::string_view name) {
   return std::string(CAPSTATE_TEST_DATA_DIR) + "/" + std::string(name);
+}
+
+std::vector<std::filesystem::path> dumps_under(const std::filesystem::path& dir) {
+  namespace fs = std::filesystem;
+  std::vector<fs::path> out;
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) {
+    return out;
+  }
+  const std::string suffix = ".xxxx.txt";
+  for (const fs::directory_entry& e : fs::recursive_directory_iterator(dir)) {
+    const std::string name = e.path().filename().string();
+    if (e.is_regular_file() && name.size() > suffix.size() &&
+        name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0) {
+      out.push_back(e.path());
+    }
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::string test_name_for(std::string_view text) {
+  std::string name(text);
+  for (char& c : name) {
+    c = std::isalnum(static_cast<unsigned char>(c)) != 0 ? c : '_';
+  }
+  return name;
 }
 
 RunResult run_capstate(const TempDir& tmp, const std::vector<std::string>& args,

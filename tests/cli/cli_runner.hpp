@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <filesystem>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -26,6 +27,12 @@ using testsupport::write_text;
 std::string capstate_binary();
 /// Full path of a file in tests/data.
 std::string data_file(std::string_view name);
+
+/// Every lspci dump (`*.xxxx.txt`) under `dir`, recursively, sorted by path; none when `dir` is
+/// not a directory.
+std::vector<std::filesystem::path> dumps_under(const std::filesystem::path& dir);
+/// A GoogleTest parameter name for `text` (a file name): letters and digits kept, the rest '_'.
+std::string test_name_for(std::string_view text);
 
 /// Runs capstate with `args` in directory `tmp`, with CAPSTATE_PLUGIN_PATH unset (only the build
 /// tree's plugins are found) and `options` applied on top (e.g. `{.env = {"FOO=bar"}}`).

@@ -167,31 +167,43 @@ TEST(ListCli, MicrovmDumpWithoutDomainsReadsAsDomainZero) {
 struct ExpectedPlugin {
   const char* name;
   const char* kind;
-  unsigned id;
+  unsigned id;  // of the first claim
   unsigned phase;
   bool needs_bar_access;
   const char* version;
   unsigned current_schema;
+  unsigned claims = 1;
 };
+
+// Every plugin the build tree bundles, by name.
+const ExpectedPlugin kBundled[] = {{"acs", "extended", 0x0d, 400, false, "1.0.0", 1},
+                                   {"aer", "extended", 0x01, 247, false, "1.0.0", 1},
+                                   {"ats", "extended", 0x0f, 220, false, "1.0.0", 1},
+                                   {"dpc", "extended", 0x1d, 238, false, "1.0.0", 1},
+                                   {"header", "header", 0x00, 250, false, "1.0.0", 1},
+                                   {"l1ss", "extended", 0x1e, 150, false, "1.0.0", 1},
+                                   {"ltr", "extended", 0x18, 100, false, "1.0.0", 2},
+                                   {"msi", "standard", 0x05, 300, false, "1.0.0", 1},
+                                   {"msix", "standard", 0x11, 300, true, "1.1.0", 2},
+                                   {"pasid", "extended", 0x1b, 210, false, "1.0.0", 1},
+                                   {"pcie", "standard", 0x10, 200, false, "1.0.0", 2},
+                                   {"pcix", "standard", 0x07, 270, false, "1.0.0", 1},
+                                   {"pm", "standard", 0x01, 50, false, "1.0.0", 1},
+                                   {"pri", "extended", 0x13, 215, false, "1.0.0", 1},
+                                   {"ptm", "extended", 0x1f, 241, false, "1.0.0", 1},
+                                   {"rebar", "extended", 0x15, 235, false, "1.0.0", 1},
+                                   {"sriov", "extended", 0x10, 450, false, "1.0.0", 1},
+                                   {"tph", "extended", 0x17, 244, false, "1.0.0", 1},
+                                   {"vc", "extended", 0x02, 230, false, "1.0.0", 1, 3}};
 
 TEST(PluginsCli, JsonListsTheBuildTreePlugins) {
   TempDir tmp;
   const RunResult r = run_capstate(tmp, {"--json", "plugins"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const json plugins = json::parse(r.out);
-  const ExpectedPlugin expected[] = {{"acs", "extended", 0x0d, 400, false, "1.0.0", 1},
-                                     {"dpc", "extended", 0x1d, 238, false, "1.0.0", 1},
-                                     {"header", "header", 0x00, 250, false, "1.0.0", 1},
-                                     {"ltr", "extended", 0x18, 100, false, "1.0.0", 2},
-                                     {"msi", "standard", 0x05, 300, false, "1.0.0", 1},
-                                     {"msix", "standard", 0x11, 300, true, "1.1.0", 2},
-                                     {"pcie", "standard", 0x10, 200, false, "1.0.0", 2},
-                                     {"pcix", "standard", 0x07, 270, false, "1.0.0", 1},
-                                     {"pm", "standard", 0x01, 50, false, "1.0.0", 1},
-                                     {"ptm", "extended", 0x1f, 241, false, "1.0.0", 1}};
-  ASSERT_EQ(plugins.size(), std::size(expected)) << r.out;
+  ASSERT_EQ(plugins.size(), std::size(kBundled)) << r.out;
   const std::string dir = std::string(CAPSTATE_BINARY_DIR) + "/lib/capstate/plugins/";
-  for (const ExpectedPlugin& e : expected) {
+  for (const ExpectedPlugin& e : kBundled) {
     SCOPED_TRACE(e.name);
     const json* p = nullptr;
     for (const json& candidate : plugins) {
@@ -206,7 +218,7 @@ TEST(PluginsCli, JsonListsTheBuildTreePlugins) {
     EXPECT_EQ(p->at("restore_phase"), e.phase);
     EXPECT_EQ(p->at("needs_bar_access"), e.needs_bar_access);
     EXPECT_EQ(p->at("version"), e.version);
-    ASSERT_EQ(p->at("capabilities").size(), 1U);
+    ASSERT_EQ(p->at("capabilities").size(), e.claims);
     EXPECT_EQ(p->at("capabilities")[0].at("kind"), e.kind);
     EXPECT_EQ(p->at("capabilities")[0].at("id"), e.id);
   }
@@ -254,7 +266,7 @@ TEST(PluginsCli, ExtraPluginDirThatIsEmptyChangesNothing) {
   const RunResult r = run_capstate(tmp, {"--json", "plugins", "--plugin-dir", tmp.path().string()},
                                    {.env = {"CAPSTATE_PLUGIN_PATH=" + tmp.path().string()}});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_EQ(json::parse(r.out).size(), 10U) << r.out;
+  EXPECT_EQ(json::parse(r.out).size(), std::size(kBundled)) << r.out;
 }
 
 // A fresh directory `name` in `tmp` (mode 0755) holding copies of the .so files of `from` (mode
@@ -301,7 +313,7 @@ TEST(PluginsCli, RefusedPluginFailsTheJsonListToo) {
   EXPECT_EQ(r.exit_code, 1);
   const json plugins = json::parse(r.out);  // the list, not an error object
   ASSERT_TRUE(plugins.is_array()) << r.out;
-  ASSERT_EQ(plugins.size(), 11U) << r.out;  // junk.so and the ten bundled plugins
+  ASSERT_EQ(plugins.size(), std::size(kBundled) + 1) << r.out;  // junk.so and the bundled ones
   EXPECT_EQ(plugins[0].at("file"), dir + "/junk.so");
   EXPECT_EQ(plugins[0].at("status"), "refused");
   EXPECT_NE(plugins[0].at("reason"), "");

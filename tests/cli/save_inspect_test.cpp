@@ -43,9 +43,10 @@ TEST(SaveInspectAssemble, RoundTripIsByteIdentical) {
   const std::uintmax_t size = std::filesystem::file_size(state);
   // 12 devices; 37 records = header on all 12, pcie + msix on the 4 root ports, NIC, NVMe,
   // virtio-net and xHCI, msi on the NIC and the AHCI controller, and pm on the NIC, NVMe and
-  // virtio-net (their Power Management capabilities at 0xc8, 0x60 and 0x7c), and acs on the 4
-  // root ports (ACS at 0x148, capability 0x005f, control 0).
-  EXPECT_EQ(saved.out, "saved 12 devices, 37 records (16 capabilities without a plugin skipped), " +
+  // virtio-net (their Power Management capabilities at 0xc8, 0x60 and 0x7c), acs on the 4
+  // root ports (ACS at 0x148, capability 0x005f, control 0), and aer on the 4 root ports and the
+  // NIC (AER at 0x100).
+  EXPECT_EQ(saved.out, "saved 12 devices, 42 records (11 capabilities without a plugin skipped), " +
                            std::to_string(size) + " bytes to " + state + "\n");
 
   const RunResult toml = run_capstate(tmp, {"inspect", state});

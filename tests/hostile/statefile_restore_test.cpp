@@ -97,12 +97,13 @@ std::vector<std::uint8_t>* HostileStateFile::good_ = nullptr;
 
 TEST_F(HostileStateFile, TheUnchangedFileRestoresAndWrites) {
   // The control: the same pipeline does write when the file is good (so "0 writes" means
-  // something), and the fixture file has two devices: the root port with four records (header,
-  // pcie, msix, acs), the NIC with five (header, pm, msi, pcie, msix: its capability list order).
+  // something), and the fixture file has two devices: the root port with five records (header,
+  // pcie, msix, acs, aer), the NIC with six (header, pm, msi, pcie, msix, aer: its capability
+  // list order).
   const Extents e = extents(good());
   ASSERT_EQ(e.sections.size(), 2U);
-  ASSERT_EQ(e.records[0].size(), 4U);
-  ASSERT_EQ(e.records[1].size(), 5U);
+  ASSERT_EQ(e.records[0].size(), 5U);
+  ASSERT_EQ(e.records[1].size(), 6U);
   const RestoreOutcome o = restore_bytes(good());
   EXPECT_EQ(o.error, "");
   EXPECT_EQ(o.plans.size(), 2U);
@@ -176,7 +177,7 @@ TEST_F(HostileStateFile, HugeDeclaredLengthsFailFastWithoutAllocating) {
       {0x0a, 4, 0xffffffffU, "header length 4294967295 (0xffffffff) is outside"},
       {0x1a, 4, 0xffffffffU, "the header declares 4294967295 device sections but the file ends"},
       {s1, 4, 0xffffffffU, "device section length 4294967295 (0xffffffff) exceeds"},
-      {s1 + 25, 4, 0xffffffffU, "declares 4294967295 records but holds only 4"},
+      {s1 + 25, 4, 0xffffffffU, "declares 4294967295 records but holds only 5"},
       {rec(0, 0).first, 4, 0xfffffff0U, "record length 4294967280 (0xfffffff0) exceeds"},
   };
   for (const Case& c : cases) {
@@ -215,10 +216,10 @@ TEST_F(HostileStateFile, HugePayloadLengthInsideASealedRecord) {
 TEST_F(HostileStateFile, RecordAndSectionCountsThatLie) {
   std::vector<std::uint8_t> b = good();
   const std::size_t s2 = extents(b).sections[1];
-  put_le(b, s2 + 25, 6, 4);
+  put_le(b, s2 + 25, 7, 4);
   reseal_file(b);
-  expect_refused(b, ", device section 2 (0000:01:00.0), record 6: the device section declares");
-  expect_refused(b, "the device section declares 6 records but holds only 5");
+  expect_refused(b, ", device section 2 (0000:01:00.0), record 7: the device section declares");
+  expect_refused(b, "the device section declares 7 records but holds only 6");
   put_le(b, s2 + 25, 1, 4);
   reseal_file(b);
   expect_refused(b, "bytes are left in the device section after its 1 declared records");

@@ -61,8 +61,8 @@ TEST_F(LiveUpdate, SaveThenEarlyRestoreBringsRegistersBackAndRetiresTheStateFile
   policy("live_update_devices = [\"0000:00:01.0\"]");
   const RunResult saved = run({"save"});
   ASSERT_EQ(saved.exit_code, 0) << saved.err;
-  // Root port 00:01.0: its header, PCI Express, MSI-X and ACS.
-  EXPECT_EQ(saved.out, "live-update: saved 1 devices, 4 records to " + state_.string() + "\n");
+  // Root port 00:01.0: its header, PCI Express, MSI-X, ACS and AER.
+  EXPECT_EQ(saved.out, "live-update: saved 1 devices, 5 records to " + state_.string() + "\n");
   ASSERT_TRUE(fs::is_regular_file(state_));
 
   // Root port 00:01.0: Device Control at 0x5c (PCIe capability at 0x54) was 0x000f; MSI-X
@@ -105,14 +105,14 @@ TEST_F(LiveUpdate, EmptyDeviceListSavesEveryDeviceAPluginHandles) {
   const RunResult saved = run({"save", "--json"});
   ASSERT_EQ(saved.exit_code, 0) << saved.err;
   // Every device has a configuration header, which the header plugin handles: all 12 devices,
-  // the host bridge, 00:1f.0 and 00:1f.3 included (with only their header). 37 records: 12
+  // the host bridge, 00:1f.0 and 00:1f.3 included (with only their header). 42 records: 12
   // headers, pcie and msix on the four root ports and the four endpoints behind them, msi on the
   // NIC and the AHCI controller 00:1f.2, pm on the NIC, the NVMe and virtio-net, acs on the four
-  // root ports.
+  // root ports, aer on the four root ports and the NIC.
   const auto j = nlohmann::json::parse(saved.out);
   EXPECT_EQ(j["action"], "saved");
   EXPECT_EQ(j["devices"], 12);
-  EXPECT_EQ(j["records"], 37);
+  EXPECT_EQ(j["records"], 42);
   EXPECT_EQ(j["file"], state_.string());
 }
 

@@ -91,7 +91,8 @@ contents=$(dpkg-deb -c "$deb" | awk '{print $1, $2, $6}')
 for p in ./usr/bin/capstate "./usr/lib/$multiarch/libcapstate.so.$version" \
   "./usr/lib/$multiarch/libcapstate.so.${version%%.*}" \
   ".$plugindir/pcie.so" ".$plugindir/msix.so" ".$plugindir/ltr.so" \
-  ./usr/share/capstate/capability-names.toml ./usr/lib/capstate/capstate.toml \
+  ./usr/share/capstate/capability-names.toml ./usr/share/capstate/capability-stateless.toml \
+  ./usr/lib/capstate/capstate.toml \
   ./etc/capstate/conf.d/ ./var/lib/capstate/ ./usr/share/man/man1/capstate.1.gz \
   ./usr/share/bash-completion/completions/capstate \
   ./usr/lib/systemd/system/capstate-save.service \
@@ -139,7 +140,7 @@ expect_plugins() {
     fail "$1 plugins failed: $(cat "$work/plugins.err")"
     return
   fi
-  for name in pcie msix msi ltr header pm acs dpc ptm pcix; do
+  for name in pcie msix msi ltr header pm acs dpc ptm pcix pasid pri ats rebar sriov tph vc aer l1ss; do
     python3 "$work/check_plugin.py" "$name" "$2$plugindir/$name.so" <<<"$out" ||
       fail "plugin $name from $2$plugindir"
   done

@@ -91,7 +91,8 @@ TEST(ConfigShow, JsonHasValueAndSourceForEveryKey) {
   EXPECT_EQ(j.at("live_update_restore").at("value"), "early");
   EXPECT_EQ(j.at("bar_mismatch").at("value"), "refuse");
   EXPECT_EQ(j.at("bound_driver").at("source"), "built-in default");
-  EXPECT_EQ(j.size(), 22U);
+  EXPECT_EQ(j.at("plugin_options"), nlohmann::json::object());
+  EXPECT_EQ(j.size(), 23U);
 }
 
 TEST(ConfigShow, LaterConfigFlagWins) {

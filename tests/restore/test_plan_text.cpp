@@ -82,9 +82,11 @@ TEST(RestorePlanText, JsonHasEveryKey) {
   }
   EXPECT_THAT(keys, ElementsAre("phase", "plugin", "capability", "register", "target", "bar",
                                 "offset", "width", "current", "value", "mask", "verify", "write",
-                                "retries", "delay_us"));
+                                "retries", "delay_us", "clears", "wait"));
   EXPECT_EQ(w["retries"], 0);
   EXPECT_EQ(w["delay_us"], 0);
+  EXPECT_EQ(w["clears"], 0);
+  EXPECT_TRUE(w["wait"].is_null());
   EXPECT_EQ(w["phase"], 200);
   EXPECT_EQ(w["plugin"], "pcie");
   EXPECT_EQ(w["capability"],

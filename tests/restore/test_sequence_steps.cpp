@@ -37,7 +37,15 @@ constexpr std::array<Claim, 1> kPowerClaims{{{.kind = CapKind::standard, .id = 0
 constexpr std::array<Claim, 1> kHeaderClaims{{{.kind = CapKind::header}}};
 
 /// What the power plugin's sequence does, per test.
-enum class Step { to_d0_and_reset, delay_first, unknown_field, refuse };
+enum class Step {
+  to_d0_and_reset,
+  delay_first,
+  unknown_field,
+  refuse,
+  wait_done,
+  wait_never,
+  wait_bad
+};
 
 class PowerPlugin : public Plugin {
  public:
@@ -73,6 +81,25 @@ class PowerPlugin : public Plugin {
         return;
       case Step::refuse:
         throw Refusal("the kernel moved BAR 0");
+      case Step::wait_done:
+      case Step::wait_never:
+      case Step::wait_bad:
+        // Sets the enable bit, then waits for it (done at once) or for a read-only bit that
+        // never comes, or asks for a value outside its mask.
+        seq.write({.name = "control (load)",
+                   .offset = 0x04,
+                   .width = Width::word,
+                   .value = (now | kEnableBit) & ~kStatusBit,
+                   .always = true});
+        seq.wait_until({.name = "load done",
+                        .offset = 0x04,
+                        .width = Width::word,
+                        .mask = step_ == Step::wait_done ? kEnableBit : 0x0200,
+                        .value = step_ == Step::wait_bad    ? 0x0400U
+                                 : step_ == Step::wait_done ? kEnableBit
+                                                            : 0x0200U,
+                        .timeout_us = 3000});
+        return;
     }
   }
 
@@ -260,6 +287,51 @@ TEST(SequenceSteps, BarMemoryReadWithDecodeOffIsWrittenAnyway) {
   EXPECT_EQ(off.size(), saved_table().size() * 4);
   EXPECT_THAT(off, ::testing::Each(::testing::EndsWith(" forced")));
   EXPECT_THAT(table_writes(0x0006), ::testing::IsEmpty());
+}
+
+}  // namespace
+}  // namespace capstate::restoretest
+
+namespace capstate::restoretest {
+namespace {
+
+std::pair<DevicePlan, core::ApplyResult> wait_restore(Step step) {
+  const Registry registry = Registry::from_plugins({std::make_shared<PowerPlugin>(step)});
+  const DeviceSection saved = save_image(image(0), {}, registry);
+  ModelSource source;
+  add_device(source, kPort, image(0), {});
+  Device device = source.open(kPort);
+  DevicePlan plan = core::plan_restore(device, saved, registry, {});
+  core::ApplyResult result = core::apply_plan(device, plan, true);
+  return {std::move(plan), std::move(result)};
+}
+
+// A wait whose condition holds after the write: attached to that write, nothing reported.
+TEST(SequenceSteps, AWaitThatIsMetReportsNothing) {
+  const auto [plan, result] = wait_restore(Step::wait_done);
+  ASSERT_EQ(plan.writes.size(), 1U);
+  ASSERT_TRUE(plan.writes[0].wait.has_value());
+  EXPECT_EQ(plan.writes[0].wait->offset, kPower + 4);
+  EXPECT_EQ(plan.writes[0].wait->mask, kEnableBit);
+  EXPECT_THAT(result.mismatches, ::testing::IsEmpty());
+}
+
+// A condition that never holds: polled until the timeout, then reported with what was read, and
+// the restore goes on.
+TEST(SequenceSteps, AWaitThatTimesOutIsReportedAndTheRestoreGoesOn) {
+  const auto [plan, result] = wait_restore(Step::wait_never);
+  EXPECT_EQ(result.written, 1U);
+  ASSERT_EQ(result.mismatches.size(), 1U);
+  EXPECT_THAT(result.mismatches[0], AllOf(HasSubstr("load done did not happen within 3000 us"),
+                                          HasSubstr("0x044 & 0x200 reads 0x0, expected 0x200"),
+                                          HasSubstr("restore went on")));
+}
+
+// A value outside its mask is a broken plugin.
+TEST(SequenceSteps, AMalformedWaitIsAPluginFailure) {
+  EXPECT_THAT([] { wait_restore(Step::wait_bad); },
+              ::testing::ThrowsMessage<core::PluginFailure>(AllOf(
+                  HasSubstr("power"), HasSubstr("wait 'load done'"), HasSubstr("is malformed"))));
 }
 
 }  // namespace

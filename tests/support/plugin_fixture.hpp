@@ -19,9 +19,21 @@ namespace capstate::plugintest {
 std::string real_dump(const std::string& name);
 
 /// "name=0xvalue" for every field `plugin` saves from the first target of `kind`/`id` on the
-/// first device of the real dump `name` (absent fields included, value 0); fails the test when
-/// the device has no such target.
+/// first device of the real dump `name` (absent fields included, value 0; CapKind::header is the
+/// configuration header, `id` 0); fails the test when the device has no such target.
 std::vector<std::string> saved_fields(const Plugin& plugin, const std::string& name, CapKind kind,
+                                      std::uint16_t id);
+
+/// As saved_fields, but only the fields the device has (present), e.g. which variant was saved.
+std::vector<std::string> saved_present_fields(const Plugin& plugin, const std::string& name,
+                                              CapKind kind, std::uint16_t id);
+
+/// "name=0xvalue" for the named values of `record` decoded by `plugin`: its arrays (per array its
+/// saved flag, its count, then its elements as "array[i].field"), then any plugin-decoded extra.
+std::vector<std::string> extra_values(const Plugin& plugin, const Record& record);
+
+/// extra_values of the record saved_fields decodes (the arrays, which saved_fields leaves out).
+std::vector<std::string> saved_arrays(const Plugin& plugin, const std::string& name, CapKind kind,
                                       std::uint16_t id);
 
 /// Writes the low `n` bytes of `v` little-endian at `at`.
@@ -29,11 +41,14 @@ void put(std::vector<std::uint8_t>& bytes, std::size_t at, std::uint32_t v, unsi
 /// Reads `n` bytes little-endian at `at`.
 std::uint32_t get(const std::vector<std::uint8_t>& bytes, std::size_t at, unsigned n);
 
-/// One model device: its bytes and which bits are writable and write-1-to-clear.
+/// One model device: its bytes, which bits are writable and write-1-to-clear, and what the
+/// kernel says of it.
 struct ModelImage {
   std::vector<std::uint8_t> config;    ///< configuration space (4096 bytes unless smaller)
   std::vector<std::uint8_t> writable;  ///< bits a write changes
   std::vector<std::uint8_t> w1c;       ///< bits a write of 1 clears
+  std::vector<KernelResource> kernel_resources{};  ///< the kernel's BAR assignments (sysfs lines)
+  std::string bound_driver{};                      ///< the driver bound to it ("" for none)
 };
 
 /// What a save on one model device and a restore onto another produced.
@@ -44,8 +59,13 @@ struct ModelRestore {
   std::vector<std::string> mismatches;  ///< verify mismatches after the writes
 };
 
-/// Saves `saved` with only `plugin` loaded and restores onto `now` at the same address.
+/// Saves `saved` with only `plugin` loaded and restores onto `now` (with its kernel resources and
+/// bound driver) at the same address under `options`.
 ModelRestore save_and_restore(const std::shared_ptr<Plugin>& plugin, core::PciAddress address,
-                              const ModelImage& saved, const ModelImage& now);
+                              const ModelImage& saved, const ModelImage& now,
+                              const core::RestoreOptions& options = {});
+
+/// "name 0xoffset=0xvalue" (offset in three hex digits) for each write `plan` makes, in order.
+std::vector<std::string> offset_writes(const core::DevicePlan& plan);
 
 }  // namespace capstate::plugintest

@@ -3,24 +3,15 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include <algorithm>
-#include <cstdio>
-#include <fstream>
 #include <memory>
-#include <sstream>
 #include <string>
 #include <vector>
 
-#include "backends/dump_source.hpp"
-#include "backends/model_source.hpp"
-#include "discovery/discovery.hpp"
-#include "dispatch/device_save.hpp"
 #include "dpc_layout.hpp"
 #include "dpc_plugin.hpp"
 #include "registry/metadata_check.hpp"
-#include "registry/registry.hpp"
-#include "restore/apply_plan.hpp"
 #include "restore/restore_plan.hpp"
+#include "support/plugin_fixture.hpp"
 
 namespace capstate::dpc {
 namespace {
@@ -29,30 +20,11 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 
-std::string real_dump(const std::string& name) {
-  std::ifstream in(std::string(CAPSTATE_TEST_DATA_DIR) + "/real/" + name);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using plugintest::get;
+using plugintest::put;
 
 std::vector<std::string> saved_dpc(const std::string& dump) {
-  core::DumpSource source(real_dump(dump), dump);
-  core::Device device = source.open(source.addresses().at(0));
-  const core::DiscoveryResult found = core::discover(*device.config);
-  const auto cap = std::find_if(
-      found.capabilities.begin(), found.capabilities.end(),
-      [](const Capability& c) { return c.kind == CapKind::extended && c.id == kCapabilityId; });
-  EXPECT_NE(cap, found.capabilities.end());
-  DpcPlugin plugin;
-  const Record r = core::save_record(plugin, *cap, *device.config, nullptr);
-  std::vector<std::string> out;
-  for (const core::FieldValue& f : core::decode_record(plugin, r).fields) {
-    char text[64];
-    std::snprintf(text, sizeof text, "%s=0x%x", f.name.c_str(), f.value);
-    out.push_back(text);
-  }
-  return out;
+  return plugintest::saved_fields(DpcPlugin{}, dump, CapKind::extended, kCapabilityId);
 }
 
 TEST(DpcLayout, Validates) {
@@ -74,20 +46,6 @@ constexpr std::uint16_t kDpc = 0x100;
 constexpr std::uint16_t kRootPortCapability = 0x14e0;
 // DPC Status bits that are neither W1C nor zero: RP PIO First Error Pointer 0x1f.
 constexpr std::uint16_t kErrorPointer = 0x1f00;
-
-void put(std::vector<std::uint8_t>& b, std::size_t at, std::uint32_t v, unsigned n) {
-  for (unsigned i = 0; i < n; ++i) {
-    b[at + i] = static_cast<std::uint8_t>(v >> (8 * i));
-  }
-}
-
-std::uint32_t get(const std::vector<std::uint8_t>& b, std::size_t at, unsigned n) {
-  std::uint32_t v = 0;
-  for (unsigned i = 0; i < n; ++i) {
-    v |= static_cast<std::uint32_t>(b[at + i]) << (8 * i);
-  }
-  return v;
-}
 
 std::vector<std::uint8_t> image(std::uint16_t control, std::uint16_t status,
                                 std::uint16_t capability) {
@@ -114,38 +72,14 @@ std::vector<std::uint8_t> w1c() {
   return w;
 }
 
-struct Restored {
-  std::vector<std::string> writes;  // "name=0xvalue @offset phase N" in execution order
-  std::vector<std::uint8_t> bytes;
-  std::vector<std::string> mismatches;
-};
+using Restored = plugintest::ModelRestore;
 
 Restored restore(std::uint16_t saved_control, std::uint16_t saved_status, std::uint16_t now_control,
                  std::uint16_t now_status, std::uint16_t now_capability = kRootPortCapability) {
-  const core::Registry registry = core::Registry::from_plugins({std::make_shared<DpcPlugin>()});
-  core::ModelSource saved_source;
-  saved_source.add(kAddress, image(saved_control, saved_status, kRootPortCapability), writable(),
-                   w1c());
-  core::Device saved_device = saved_source.open(kAddress);
-  core::SaveReport report;
-  const core::DeviceSection section = core::save_device(saved_device, registry, {}, report);
-  core::ModelSource now;
-  now.add(kAddress, image(now_control, now_status, now_capability), writable(), w1c());
-  core::Device device = now.open(kAddress);
-  const core::DevicePlan plan = core::plan_restore(device, section, registry, {});
-  Restored out;
-  for (const core::PlannedWrite& w : plan.writes) {
-    if (w.write) {
-      char text[96];
-      std::snprintf(text, sizeof text, "%s=0x%x @0x%x phase %u", w.name.c_str(), w.value,
-                    static_cast<unsigned>(w.offset), static_cast<unsigned>(w.phase));
-      out.writes.push_back(text);
-    }
-  }
-  out.mismatches = core::apply_plan(device, plan, true).mismatches;
-  const auto bytes = now.bytes(kAddress);
-  out.bytes.assign(bytes.begin(), bytes.end());
-  return out;
+  return plugintest::save_and_restore(
+      std::make_shared<DpcPlugin>(), kAddress,
+      {image(saved_control, saved_status, kRootPortCapability), writable(), w1c()},
+      {image(now_control, now_status, now_capability), writable(), w1c()});
 }
 
 // After a reset Control reads 0 while a containment is still flagged (Trigger and Interrupt

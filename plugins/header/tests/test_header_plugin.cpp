@@ -4,21 +4,16 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include <fstream>
+#include <algorithm>
 #include <memory>
-#include <sstream>
 #include <string>
 #include <vector>
 
-#include "backends/dump_source.hpp"
-#include "backends/model_source.hpp"
-#include "dispatch/device_save.hpp"
 #include "header_layout.hpp"
 #include "header_plugin.hpp"
 #include "registry/metadata_check.hpp"
-#include "registry/registry.hpp"
-#include "restore/apply_plan.hpp"
 #include "restore/restore_plan.hpp"
+#include "support/plugin_fixture.hpp"
 
 namespace capstate::header {
 namespace {
@@ -28,29 +23,11 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 
-std::string real_dump(const std::string& name) {
-  std::ifstream in(std::string(CAPSTATE_TEST_DATA_DIR) + "/real/" + name);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using plugintest::put;
 
 // The present fields (name=value) of the header record saved from a real dump.
 std::vector<std::string> saved_header(const std::string& dump) {
-  core::DumpSource source(real_dump(dump), dump);
-  core::Device device = source.open(source.addresses().at(0));
-  HeaderPlugin plugin;
-  const Record r =
-      core::save_record(plugin, Capability{CapKind::header, 0, 0, 0}, *device.config, nullptr);
-  std::vector<std::string> out;
-  for (const core::FieldValue& f : core::decode_record(plugin, r).fields) {
-    if (f.present) {
-      char text[80];
-      std::snprintf(text, sizeof text, "%s=0x%x", f.name.c_str(), f.value);
-      out.push_back(text);
-    }
-  }
-  return out;
+  return plugintest::saved_present_fields(HeaderPlugin{}, dump, CapKind::header, 0);
 }
 
 TEST(HeaderLayout, ValidatesWithItsVariants) {
@@ -82,12 +59,6 @@ TEST(HeaderRealDumps, BridgeSavesItsWindowsAndBusNumbers) {
 }
 
 constexpr core::PciAddress kAddress{0, 3, 0, 0};
-
-void put(std::vector<std::uint8_t>& b, std::size_t at, std::uint32_t v, unsigned n) {
-  for (unsigned i = 0; i < n; ++i) {
-    b[at + i] = static_cast<std::uint8_t>(v >> (8 * i));
-  }
-}
 
 // A type 0 endpoint: 64-bit BAR0/1, I/O BAR2, 32-bit BAR3, ROM, IRQ 11, cache line 0x10, and
 // the error bits 0x2000 (received master abort) in Status.
@@ -141,31 +112,11 @@ struct Restored {
 Restored restore(const std::vector<std::uint8_t>& now_bytes,
                  const std::vector<KernelResource>& resources, core::RestoreOptions options = {},
                  const std::string& driver = "") {
-  const core::Registry registry = core::Registry::from_plugins({std::make_shared<HeaderPlugin>()});
-  core::ModelSource saved_source;
-  saved_source.add(kAddress, endpoint(true), endpoint_writable(), endpoint_w1c());
-  core::Device saved_device = saved_source.open(kAddress);
-  core::SaveReport report;
-  const core::DeviceSection section = core::save_device(saved_device, registry, {}, report);
-  core::ModelSource now;
-  now.add(kAddress, now_bytes, endpoint_writable(), endpoint_w1c());
-  core::Device device = now.open(kAddress);
-  device.kernel_resources = resources;
-  device.bound_driver = driver;
-  const core::DevicePlan plan = core::plan_restore(device, section, registry, options);
-  Restored out;
-  for (const core::PlannedWrite& w : plan.writes) {
-    if (w.write) {
-      char text[96];
-      std::snprintf(text, sizeof text, "%s 0x%03x=0x%x", w.name.c_str(),
-                    static_cast<unsigned>(w.offset), w.value);
-      out.writes.push_back(text);
-    }
-  }
-  out.mismatches = core::apply_plan(device, plan, true).mismatches;
-  const auto bytes = now.bytes(kAddress);
-  out.bytes.assign(bytes.begin(), bytes.end());
-  return out;
+  const plugintest::ModelRestore m = plugintest::save_and_restore(
+      std::make_shared<HeaderPlugin>(), kAddress,
+      {endpoint(true), endpoint_writable(), endpoint_w1c()},
+      {now_bytes, endpoint_writable(), endpoint_w1c(), resources, driver}, options);
+  return {plugintest::offset_writes(m.plan), m.bytes, m.mismatches};
 }
 
 // The kernel's view of the programmed endpoint (sysfs resource lines 0-6).
@@ -262,16 +213,11 @@ TEST(HeaderRestore, AnotherHeaderTypeIsRefused) {
 
 // The plan shows each BAR's retries (the kernel's 10), and the text names them.
 TEST(HeaderRestore, BarsCarryTheKernelsRetries) {
-  const core::Registry registry = core::Registry::from_plugins({std::make_shared<HeaderPlugin>()});
-  core::ModelSource source;
-  source.add(kAddress, endpoint(true), endpoint_writable(), endpoint_w1c());
-  core::Device device = source.open(kAddress);
-  core::SaveReport report;
-  const core::DeviceSection section = core::save_device(device, registry, {}, report);
-  core::ModelSource now;
-  now.add(kAddress, endpoint(false), endpoint_writable(), endpoint_w1c());
-  core::Device target = now.open(kAddress);
-  const core::DevicePlan plan = core::plan_restore(target, section, registry, {});
+  const core::DevicePlan plan =
+      plugintest::save_and_restore(std::make_shared<HeaderPlugin>(), kAddress,
+                                   {endpoint(true), endpoint_writable(), endpoint_w1c()},
+                                   {endpoint(false), endpoint_writable(), endpoint_w1c()})
+          .plan;
   for (const core::PlannedWrite& w : plan.writes) {
     EXPECT_EQ(w.retries, w.name.starts_with("bar") ? kBarRetries : 0) << w.name;
   }

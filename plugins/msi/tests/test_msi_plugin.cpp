@@ -4,22 +4,15 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <fstream>
 #include <memory>
-#include <sstream>
 #include <string>
 #include <vector>
 
-#include "backends/dump_source.hpp"
-#include "backends/model_source.hpp"
-#include "discovery/discovery.hpp"
-#include "dispatch/device_save.hpp"
 #include "msi_layout.hpp"
 #include "msi_plugin.hpp"
 #include "registry/metadata_check.hpp"
-#include "registry/registry.hpp"
-#include "restore/apply_plan.hpp"
 #include "restore/restore_plan.hpp"
+#include "support/plugin_fixture.hpp"
 
 namespace capstate::msi {
 namespace {
@@ -27,32 +20,11 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
-std::string real_dump(const std::string& name) {
-  std::ifstream in(std::string(CAPSTATE_TEST_DATA_DIR) + "/real/" + name);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using plugintest::put;
 
 // The present fields (name=value) of the MSI record saved from a real dump.
 std::vector<std::string> saved_msi(const std::string& dump) {
-  core::DumpSource source(real_dump(dump), dump);
-  core::Device device = source.open(source.addresses().at(0));
-  const core::DiscoveryResult found = core::discover(*device.config);
-  const auto cap = std::find_if(found.capabilities.begin(), found.capabilities.end(),
-                                [](const Capability& c) { return c.id == kCapabilityId; });
-  EXPECT_NE(cap, found.capabilities.end());
-  MsiPlugin plugin;
-  const Record r = core::save_record(plugin, *cap, *device.config, nullptr);
-  std::vector<std::string> out;
-  for (const core::FieldValue& f : core::decode_record(plugin, r).fields) {
-    if (f.present) {
-      char text[64];
-      std::snprintf(text, sizeof text, "%s=0x%x", f.name.c_str(), f.value);
-      out.push_back(text);
-    }
-  }
-  return out;
+  return plugintest::saved_present_fields(MsiPlugin{}, dump, CapKind::standard, kCapabilityId);
 }
 
 TEST(MsiLayout, ValidatesWithItsVariants) {
@@ -87,24 +59,19 @@ constexpr std::uint16_t kMsi = 0x50;
 std::vector<std::uint8_t> image(std::uint16_t control, std::uint32_t lo, std::uint32_t hi,
                                 std::uint16_t data, std::uint32_t mask) {
   std::vector<std::uint8_t> b(kConventionalSize, 0);
-  const auto put = [&](std::size_t at, std::uint32_t v, unsigned n) {
-    for (unsigned i = 0; i < n; ++i) {
-      b[at + i] = static_cast<std::uint8_t>(v >> (8 * i));
-    }
-  };
-  put(0x00, 0x10d38086, 4);
-  put(0x06, 0x0010, 2);
-  put(0x08, 0x02000000, 4);
-  put(0x34, kMsi, 1);
-  put(kMsi, 0x0005, 2);
-  put(kMsi + 2, control, 2);
-  put(kMsi + 4, lo, 4);
+  put(b, 0x00, 0x10d38086, 4);
+  put(b, 0x06, 0x0010, 2);
+  put(b, 0x08, 0x02000000, 4);
+  put(b, 0x34, kMsi, 1);
+  put(b, kMsi, 0x0005, 2);
+  put(b, kMsi + 2, control, 2);
+  put(b, kMsi + 4, lo, 4);
   const bool wide = (control & k64Bit) != 0;
   if (wide) {
-    put(kMsi + 8, hi, 4);
+    put(b, kMsi + 8, hi, 4);
   }
-  put(kMsi + (wide ? 0x0c : 0x08), data, 2);
-  put(kMsi + (wide ? 0x10 : 0x0c), mask, 4);
+  put(b, kMsi + (wide ? 0x0c : 0x08), data, 2);
+  put(b, kMsi + (wide ? 0x10 : 0x0c), mask, 4);
   return b;
 }
 
@@ -122,37 +89,18 @@ std::vector<std::uint8_t> writable(std::uint16_t control) {
 }
 
 struct Restored {
-  std::vector<std::string> writes;  // "name 0xoffset" in execution order
+  std::vector<std::string> writes;  // "name 0xoffset=0xvalue" in execution order
   std::vector<std::uint8_t> bytes;  // the device afterwards
   std::vector<std::string> mismatches;
 };
 
 Restored restore(std::uint16_t saved_control, std::uint16_t now_control, std::uint32_t now_lo) {
-  const core::Registry registry = core::Registry::from_plugins({std::make_shared<MsiPlugin>()});
-  core::ModelSource saved_source;
-  saved_source.add(kAddress, image(saved_control, 0xfee01004, 0x1, 0x4041, 0x6),
-                   writable(saved_control), std::vector<std::uint8_t>(kConventionalSize, 0));
-  core::Device saved_device = saved_source.open(kAddress);
-  core::SaveReport report;
-  const core::DeviceSection section = core::save_device(saved_device, registry, {}, report);
-  core::ModelSource now;
-  now.add(kAddress, image(now_control, now_lo, 0, 0, 0), writable(now_control),
-          std::vector<std::uint8_t>(kConventionalSize, 0));
-  core::Device device = now.open(kAddress);
-  const core::DevicePlan plan = core::plan_restore(device, section, registry, {});
-  Restored out;
-  for (const core::PlannedWrite& w : plan.writes) {
-    if (w.write) {
-      char text[96];
-      std::snprintf(text, sizeof text, "%s 0x%03x=0x%x", w.name.c_str(),
-                    static_cast<unsigned>(w.offset), w.value);
-      out.writes.push_back(text);
-    }
-  }
-  out.mismatches = core::apply_plan(device, plan, true).mismatches;
-  const auto bytes = now.bytes(kAddress);
-  out.bytes.assign(bytes.begin(), bytes.end());
-  return out;
+  const std::vector<std::uint8_t> none(kConventionalSize, 0);
+  const plugintest::ModelRestore m = plugintest::save_and_restore(
+      std::make_shared<MsiPlugin>(), kAddress,
+      {image(saved_control, 0xfee01004, 0x1, 0x4041, 0x6), writable(saved_control), none},
+      {image(now_control, now_lo, 0, 0, 0), writable(now_control), none});
+  return {plugintest::offset_writes(m.plan), m.bytes, m.mismatches};
 }
 
 // After a reset: MSI off, message gone. Address, data and mask first; Message Control last.

@@ -4,24 +4,15 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include <algorithm>
-#include <cstdio>
-#include <fstream>
 #include <memory>
-#include <sstream>
 #include <string>
 #include <vector>
 
-#include "backends/dump_source.hpp"
-#include "backends/model_source.hpp"
-#include "discovery/discovery.hpp"
-#include "dispatch/device_save.hpp"
 #include "pcix_layout.hpp"
 #include "pcix_plugin.hpp"
 #include "registry/metadata_check.hpp"
-#include "registry/registry.hpp"
-#include "restore/apply_plan.hpp"
 #include "restore/restore_plan.hpp"
+#include "support/plugin_fixture.hpp"
 
 namespace capstate::pcix {
 namespace {
@@ -30,34 +21,12 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 
-std::string real_dump(const std::string& name) {
-  std::ifstream in(std::string(CAPSTATE_TEST_DATA_DIR) + "/real/" + name);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using plugintest::get;
+using plugintest::put;
 
 // The present fields (name=value) of the PCI-X record saved from a real dump.
 std::vector<std::string> saved_pcix(const std::string& dump) {
-  core::DumpSource source(real_dump(dump), dump);
-  core::Device device = source.open(source.addresses().at(0));
-  const core::DiscoveryResult found = core::discover(*device.config);
-  const auto cap = std::find_if(
-      found.capabilities.begin(), found.capabilities.end(),
-      [](const Capability& c) { return c.kind == CapKind::standard && c.id == kCapabilityId; });
-  EXPECT_NE(cap, found.capabilities.end());
-  PcixPlugin plugin;
-  const Record r = core::save_record(plugin, *cap, *device.config, nullptr);
-  std::vector<std::string> out;
-  for (const core::FieldValue& f : core::decode_record(plugin, r).fields) {
-    if (!f.present) {
-      continue;
-    }
-    char text[64];
-    std::snprintf(text, sizeof text, "%s=0x%x", f.name.c_str(), f.value);
-    out.push_back(text);
-  }
-  return out;
+  return plugintest::saved_present_fields(PcixPlugin{}, dump, CapKind::standard, kCapabilityId);
 }
 
 TEST(PcixLayout, Validates) {
@@ -84,20 +53,6 @@ constexpr std::uint32_t kStatus = 0x20030108;
 constexpr std::uint32_t kStatusW1c = 0x200c0000;
 // Bridge Secondary Status: 64-bit, 133 MHz and Split Completion Discarded (W1C) set.
 constexpr std::uint16_t kSecondaryStatus = 0x0007;
-
-void put(std::vector<std::uint8_t>& b, std::size_t at, std::uint32_t v, unsigned n) {
-  for (unsigned i = 0; i < n; ++i) {
-    b[at + i] = static_cast<std::uint8_t>(v >> (8 * i));
-  }
-}
-
-std::uint32_t get(const std::vector<std::uint8_t>& b, std::size_t at, unsigned n) {
-  std::uint32_t v = 0;
-  for (unsigned i = 0; i < n; ++i) {
-    v |= static_cast<std::uint32_t>(b[at + i]) << (8 * i);
-  }
-  return v;
-}
 
 std::vector<std::uint8_t> image(std::uint8_t header_type, std::uint16_t word) {
   std::vector<std::uint8_t> b(kConventionalSize, 0);
@@ -127,36 +82,13 @@ std::vector<std::uint8_t> w1c(std::uint8_t header_type) {
   return w;
 }
 
-struct Restored {
-  std::vector<std::string> writes;  // "name=0xvalue @offset phase N" in execution order
-  std::vector<std::uint8_t> bytes;
-  std::vector<std::string> mismatches;
-};
+using Restored = plugintest::ModelRestore;
 
 Restored restore(std::uint8_t header_type, std::uint16_t saved, std::uint16_t now_word) {
-  const core::Registry registry = core::Registry::from_plugins({std::make_shared<PcixPlugin>()});
-  core::ModelSource saved_source;
-  saved_source.add(kAddress, image(header_type, saved), writable(header_type), w1c(header_type));
-  core::Device saved_device = saved_source.open(kAddress);
-  core::SaveReport report;
-  const core::DeviceSection section = core::save_device(saved_device, registry, {}, report);
-  core::ModelSource now;
-  now.add(kAddress, image(header_type, now_word), writable(header_type), w1c(header_type));
-  core::Device device = now.open(kAddress);
-  const core::DevicePlan plan = core::plan_restore(device, section, registry, {});
-  Restored out;
-  for (const core::PlannedWrite& w : plan.writes) {
-    if (w.write) {
-      char text[96];
-      std::snprintf(text, sizeof text, "%s=0x%x @0x%x phase %u", w.name.c_str(), w.value,
-                    static_cast<unsigned>(w.offset), static_cast<unsigned>(w.phase));
-      out.writes.push_back(text);
-    }
-  }
-  out.mismatches = core::apply_plan(device, plan, true).mismatches;
-  const auto bytes = now.bytes(kAddress);
-  out.bytes.assign(bytes.begin(), bytes.end());
-  return out;
+  return plugintest::save_and_restore(
+      std::make_shared<PcixPlugin>(), kAddress,
+      {image(header_type, saved), writable(header_type), w1c(header_type)},
+      {image(header_type, now_word), writable(header_type), w1c(header_type)});
 }
 
 // After a reset Command holds its defaults (512-byte reads, one split transaction) and the

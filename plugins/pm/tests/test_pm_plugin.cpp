@@ -3,23 +3,16 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include <algorithm>
-#include <fstream>
+#include <cstdio>
 #include <memory>
-#include <sstream>
 #include <string>
 #include <vector>
 
-#include "backends/dump_source.hpp"
-#include "backends/model_source.hpp"
-#include "discovery/discovery.hpp"
-#include "dispatch/device_save.hpp"
 #include "pm_layout.hpp"
 #include "pm_plugin.hpp"
 #include "registry/metadata_check.hpp"
-#include "registry/registry.hpp"
-#include "restore/apply_plan.hpp"
 #include "restore/restore_plan.hpp"
+#include "support/plugin_fixture.hpp"
 
 namespace capstate::pm {
 namespace {
@@ -28,30 +21,10 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 
-std::string real_dump(const std::string& name) {
-  std::ifstream in(std::string(CAPSTATE_TEST_DATA_DIR) + "/real/" + name);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using plugintest::put;
 
 std::vector<std::string> saved_pm(const std::string& dump) {
-  core::DumpSource source(real_dump(dump), dump);
-  core::Device device = source.open(source.addresses().at(0));
-  const core::DiscoveryResult found = core::discover(*device.config);
-  const auto cap = std::find_if(
-      found.capabilities.begin(), found.capabilities.end(),
-      [](const Capability& c) { return c.kind == CapKind::standard && c.id == kCapabilityId; });
-  EXPECT_NE(cap, found.capabilities.end());
-  PmPlugin plugin;
-  const Record r = core::save_record(plugin, *cap, *device.config, nullptr);
-  std::vector<std::string> out;
-  for (const core::FieldValue& f : core::decode_record(plugin, r).fields) {
-    char text[64];
-    std::snprintf(text, sizeof text, "%s=0x%x", f.name.c_str(), f.value);
-    out.push_back(text);
-  }
-  return out;
+  return plugintest::saved_fields(PmPlugin{}, dump, CapKind::standard, kCapabilityId);
 }
 
 TEST(PmLayout, Validates) {
@@ -73,12 +46,6 @@ TEST(PmRealDumps, SwitchPortThatCanWakeFromD3) {
 
 constexpr core::PciAddress kAddress{0, 2, 0, 0};
 constexpr std::uint16_t kPm = 0x40;
-
-void put(std::vector<std::uint8_t>& b, std::size_t at, std::uint32_t v, unsigned n) {
-  for (unsigned i = 0; i < n; ++i) {
-    b[at + i] = static_cast<std::uint8_t>(v >> (8 * i));
-  }
-}
 
 std::vector<std::uint8_t> image(std::uint16_t pmcsr, std::uint16_t pmc = 0x0003) {
   std::vector<std::uint8_t> b(kConventionalSize, 0);
@@ -105,26 +72,18 @@ std::vector<std::uint8_t> w1c() {
 }
 
 struct Restored {
-  std::vector<std::string> writes;  // "name=0xvalue wait N" in execution order
-  std::vector<bool> forced;
+  std::vector<std::string> writes;  // "name=0xvalue wait N[ resets]" in execution order
   std::vector<std::uint8_t> bytes;
   std::vector<std::string> mismatches;
 };
 
 Restored restore(std::uint16_t saved, std::uint16_t now_pmcsr, std::uint16_t pmc = 0x0003,
                  std::uint16_t now_pmc = 0) {
-  const core::Registry registry = core::Registry::from_plugins({std::make_shared<PmPlugin>()});
-  core::ModelSource saved_source;
-  saved_source.add(kAddress, image(saved, pmc), writable(), w1c());
-  core::Device saved_device = saved_source.open(kAddress);
-  core::SaveReport report;
-  const core::DeviceSection section = core::save_device(saved_device, registry, {}, report);
-  core::ModelSource now;
-  now.add(kAddress, image(now_pmcsr, now_pmc != 0 ? now_pmc : pmc), writable(), w1c());
-  core::Device device = now.open(kAddress);
-  const core::DevicePlan plan = core::plan_restore(device, section, registry, {});
-  Restored out;
-  for (const core::PlannedWrite& w : plan.writes) {
+  const plugintest::ModelRestore m = plugintest::save_and_restore(
+      std::make_shared<PmPlugin>(), kAddress, {image(saved, pmc), writable(), w1c()},
+      {image(now_pmcsr, now_pmc != 0 ? now_pmc : pmc), writable(), w1c()});
+  Restored out{{}, m.bytes, m.mismatches};
+  for (const core::PlannedWrite& w : m.plan.writes) {
     if (w.write) {
       char text[96];
       std::snprintf(text, sizeof text, "%s=0x%x wait %u%s", w.name.c_str(), w.value, w.delay_us,
@@ -132,9 +91,6 @@ Restored restore(std::uint16_t saved, std::uint16_t now_pmcsr, std::uint16_t pmc
       out.writes.push_back(text);
     }
   }
-  out.mismatches = core::apply_plan(device, plan, true).mismatches;
-  const auto bytes = now.bytes(kAddress);
-  out.bytes.assign(bytes.begin(), bytes.end());
   return out;
 }
 

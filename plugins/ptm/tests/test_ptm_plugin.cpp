@@ -3,24 +3,15 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include <algorithm>
-#include <cstdio>
-#include <fstream>
 #include <memory>
-#include <sstream>
 #include <string>
 #include <vector>
 
-#include "backends/dump_source.hpp"
-#include "backends/model_source.hpp"
-#include "discovery/discovery.hpp"
-#include "dispatch/device_save.hpp"
 #include "ptm_layout.hpp"
 #include "ptm_plugin.hpp"
 #include "registry/metadata_check.hpp"
-#include "registry/registry.hpp"
-#include "restore/apply_plan.hpp"
 #include "restore/restore_plan.hpp"
+#include "support/plugin_fixture.hpp"
 
 namespace capstate::ptm {
 namespace {
@@ -29,30 +20,11 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 
-std::string real_dump(const std::string& name) {
-  std::ifstream in(std::string(CAPSTATE_TEST_DATA_DIR) + "/real/" + name);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using plugintest::get;
+using plugintest::put;
 
 std::vector<std::string> saved_ptm(const std::string& dump) {
-  core::DumpSource source(real_dump(dump), dump);
-  core::Device device = source.open(source.addresses().at(0));
-  const core::DiscoveryResult found = core::discover(*device.config);
-  const auto cap = std::find_if(
-      found.capabilities.begin(), found.capabilities.end(),
-      [](const Capability& c) { return c.kind == CapKind::extended && c.id == kCapabilityId; });
-  EXPECT_NE(cap, found.capabilities.end());
-  PtmPlugin plugin;
-  const Record r = core::save_record(plugin, *cap, *device.config, nullptr);
-  std::vector<std::string> out;
-  for (const core::FieldValue& f : core::decode_record(plugin, r).fields) {
-    char text[64];
-    std::snprintf(text, sizeof text, "%s=0x%x", f.name.c_str(), f.value);
-    out.push_back(text);
-  }
-  return out;
+  return plugintest::saved_fields(PtmPlugin{}, dump, CapKind::extended, kCapabilityId);
 }
 
 TEST(PtmLayout, Validates) {
@@ -80,20 +52,6 @@ constexpr std::uint16_t kPtm = 0x100;
 // A requester with 16 ns local clock granularity.
 constexpr std::uint32_t kRequesterCapability = 0x00001001;
 
-void put(std::vector<std::uint8_t>& b, std::size_t at, std::uint32_t v, unsigned n) {
-  for (unsigned i = 0; i < n; ++i) {
-    b[at + i] = static_cast<std::uint8_t>(v >> (8 * i));
-  }
-}
-
-std::uint32_t get(const std::vector<std::uint8_t>& b, std::size_t at, unsigned n) {
-  std::uint32_t v = 0;
-  for (unsigned i = 0; i < n; ++i) {
-    v |= static_cast<std::uint32_t>(b[at + i]) << (8 * i);
-  }
-  return v;
-}
-
 std::vector<std::uint8_t> image(std::uint32_t control, std::uint32_t capability) {
   std::vector<std::uint8_t> b(kExtendedSize, 0);
   put(b, 0x00, 0x15338086, 4);
@@ -110,39 +68,14 @@ std::vector<std::uint8_t> writable() {
   return w;
 }
 
-struct Restored {
-  std::vector<std::string> writes;  // "name=0xvalue @offset phase N" in execution order
-  std::vector<std::uint8_t> bytes;
-  std::vector<std::string> mismatches;
-};
+using Restored = plugintest::ModelRestore;
 
 Restored restore(std::uint32_t saved, std::uint32_t now_control,
                  std::uint32_t now_capability = kRequesterCapability) {
-  const core::Registry registry = core::Registry::from_plugins({std::make_shared<PtmPlugin>()});
-  core::ModelSource saved_source;
-  saved_source.add(kAddress, image(saved, kRequesterCapability), writable(),
-                   std::vector<std::uint8_t>(kExtendedSize, 0));
-  core::Device saved_device = saved_source.open(kAddress);
-  core::SaveReport report;
-  const core::DeviceSection section = core::save_device(saved_device, registry, {}, report);
-  core::ModelSource now;
-  now.add(kAddress, image(now_control, now_capability), writable(),
-          std::vector<std::uint8_t>(kExtendedSize, 0));
-  core::Device device = now.open(kAddress);
-  const core::DevicePlan plan = core::plan_restore(device, section, registry, {});
-  Restored out;
-  for (const core::PlannedWrite& w : plan.writes) {
-    if (w.write) {
-      char text[96];
-      std::snprintf(text, sizeof text, "%s=0x%x @0x%x phase %u", w.name.c_str(), w.value,
-                    static_cast<unsigned>(w.offset), static_cast<unsigned>(w.phase));
-      out.writes.push_back(text);
-    }
-  }
-  out.mismatches = core::apply_plan(device, plan, true).mismatches;
-  const auto bytes = now.bytes(kAddress);
-  out.bytes.assign(bytes.begin(), bytes.end());
-  return out;
+  const std::vector<std::uint8_t> none(kExtendedSize, 0);
+  return plugintest::save_and_restore(std::make_shared<PtmPlugin>(), kAddress,
+                                      {image(saved, kRequesterCapability), writable(), none},
+                                      {image(now_control, now_capability), writable(), none});
 }
 
 // After a reset Control reads 0: one 32-bit write of PTM Enable and the effective granularity

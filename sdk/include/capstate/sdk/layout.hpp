@@ -26,6 +26,10 @@ enum class ValueSource : std::uint8_t {
   capability_version,   ///< the version in the capability header (extended capabilities)
   saved_field,          ///< an earlier field of the same layout (`field`)
   header_register,      ///< a register of the configuration header (`offset` from 0x00, < 0x40)
+  /// a register of another capability of the same function, in the standard list: the one whose
+  /// ID is `capability_id` (`offset` from its start, `width`); reads 0 when the function has none
+  /// (e.g. the PCI Express capability's Device/Port Type, to tell a root port)
+  standard_capability_register,
 };
 
 /// One test that decides whether a field exists on a device.
@@ -39,6 +43,7 @@ struct Condition {
   std::uint32_t mask = 0xffffffff;  ///< bits of the value that are tested
   std::uint8_t shift = 0;           ///< right shift applied after masking
   std::uint32_t operand = 0;        ///< the set bitmap, minimum or value (see Test)
+  std::uint8_t capability_id = 0;   ///< standard_capability_register: the capability's ID
 };
 
 /// Bitmap for Test::value_in_set naming the allowed values (each 0-31).
@@ -91,12 +96,25 @@ enum class Space : std::uint8_t {
 };
 
 /// Where an array's first element lies.
+///
+/// In configuration space without a `locator`, element 0 lies `offset` bytes from the capability
+/// start. With a `locator` (a table whose place a register gives, e.g. the VC Arbitration Table
+/// Offset), element 0 lies at `offset + (((locator & offset_mask) >> lowest set bit of
+/// offset_mask) << unit_shift)` from the capability start; `bar_mask` is not used there. In BAR
+/// memory, `locator & bar_mask` (shifted down) names the BAR and `locator & offset_mask` is the
+/// offset in it.
 struct Placement {
-  Space space = Space::config;        ///< configuration space or BAR memory
-  std::uint16_t offset = 0;           ///< config: offset of element 0 from the capability start
-  std::string_view locator = {};      ///< bar: a field of the layout holding BAR and offset
-  std::uint32_t bar_mask = 0x7;       ///< bar: bits of `locator` that give the BAR number (0-5)
-  std::uint32_t offset_mask = ~0x7U;  ///< bar: bits of `locator` that give the offset in the BAR
+  Space space = Space::config;    ///< configuration space or BAR memory
+  std::uint16_t offset = 0;       ///< config: offset of element 0 (or of the located offset)
+                                  ///< from the capability start
+  std::string_view locator = {};  ///< bar: a field of the layout holding BAR and offset; config:
+                                  ///< empty, or a field holding the offset of element 0
+  std::uint32_t bar_mask = 0x7;   ///< bar: bits of `locator` that give the BAR number (0-5)
+  /// bar: bits of `locator` that give the offset in the BAR; config with a locator: bits that
+  /// give the located offset (shifted down to bit 0, then counted in units of `unit_shift`)
+  std::uint32_t offset_mask = ~0x7U;
+  std::uint8_t unit_shift = 0;  ///< config with a locator: the located offset counts units of
+                                ///< (1 << unit_shift) bytes
 };
 
 /// A group of fields repeated `count` times (a vector table, an arbitration table, BAR entries).

@@ -19,14 +19,15 @@ namespace capstate {
 
 /// What a plugin declares about itself; every view must outlive the plugin object.
 struct PluginInfo {
-  std::string_view name;             ///< unique name: library, logger and policy key
-  std::string_view version;          ///< the plugin's own release version
-  std::string_view summary;          ///< one line describing what it saves
-  std::span<const Claim> claims;     ///< targets it owns, and on which devices
-  std::uint16_t current_schema = 0;  ///< schema version it writes
-  std::uint16_t oldest_schema = 0;   ///< oldest schema version it can read
-  std::uint16_t restore_phase = 0;   ///< restore order among plugins (lower runs first)
-  bool needs_bar_access = false;     ///< whether save/restore touch BAR memory
+  std::string_view name;                     ///< unique name: library, logger and policy key
+  std::string_view version;                  ///< the plugin's own release version
+  std::string_view summary;                  ///< one line describing what it saves
+  std::span<const Claim> claims;             ///< targets it owns, and on which devices
+  std::uint16_t current_schema = 0;          ///< schema version it writes
+  std::uint16_t oldest_schema = 0;           ///< oldest schema version it can read
+  std::uint16_t restore_phase = 0;           ///< restore order among plugins (lower runs first)
+  bool needs_bar_access = false;             ///< whether save/restore touch BAR memory
+  std::span<const OptionSpec> options = {};  ///< options its restore takes from policy
 };
 
 /// What a plugin's own save code may use.

@@ -32,6 +32,34 @@ struct WriteRequest {
   std::uint32_t verify = 0;        ///< bits compared after restore; 0 for transient steps
   bool always = false;             ///< write even when the device already holds `value`
   std::uint8_t retries = 0;        ///< rewrites, 1 ms apart, while it does not read back as written
+  /// Write-1-to-clear bits of the layout this write sets to 1 on purpose, to clear them (e.g. an
+  /// error status cleared before its masks are restored); every other W1C bit is written as 0.
+  std::uint32_t clears = 0;
+};
+
+/// A condition a restore step waits for after a write, polling the register (e.g. an arbitration
+/// table's load to finish).
+struct WaitRequest {
+  std::string name;              ///< what is awaited, shown in the plan ("vc_arbitration_loaded")
+  std::uint16_t offset = 0;      ///< register polled, from the capability start
+  Width width = Width::word;     ///< its access width
+  std::uint32_t mask = 0;        ///< bits compared
+  std::uint32_t value = 0;       ///< what they must read as
+  std::uint32_t timeout_us = 0;  ///< how long to poll at most (at most 1 s)
+};
+
+/// One option a plugin's restore takes from policy (`[plugin_options.<plugin>]`).
+struct OptionSpec {
+  std::string_view name;           ///< the key under [plugin_options.<plugin>]
+  std::string_view values;         ///< allowed values, separated by "|" ("true|false")
+  std::string_view default_value;  ///< the value when policy does not set it
+  std::string_view doc;            ///< one line saying what it does
+};
+
+/// An option's value in force for one device: policy's, or the declared default.
+struct PluginOption {
+  std::string_view name;   ///< the option's name
+  std::string_view value;  ///< its value, one of the declared values
 };
 
 /// One address range the running kernel assigned to the function (a line of sysfs `resource`:
@@ -74,7 +102,19 @@ struct RestoreContext {
   /// The running kernel's address assignment of the function; empty for dumps and images.
   std::span<const KernelResource> kernel_resources = {};
   BarMismatch bar_mismatch = BarMismatch::refuse;  ///< policy for saved addresses the kernel moved
+  /// Every option the plugin declares (PluginInfo::options), with the value in force.
+  std::span<const PluginOption> options = {};
 };
+
+/// The value in force of option `name` in `ctx`; empty when the plugin did not declare it.
+inline std::string_view option_value(const RestoreContext& ctx, std::string_view name) {
+  for (const PluginOption& o : ctx.options) {
+    if (o.name == name) {
+      return o.value;
+    }
+  }
+  return {};
+}
 
 /// Builds one capability's restore steps in order; nothing is written while a plan is built.
 class RestoreSequence {
@@ -103,6 +143,13 @@ class RestoreSequence {
   /// without No_Soft_Reset): every write planned after it, of any plugin, is then made even where
   /// the device held the saved value when the plan was built. Throws when nothing was appended.
   virtual void resets_function() = 0;
+  /// After the last write appended so far, when it is made: polls until the condition holds or
+  /// its timeout passes (a timeout is reported with the verify mismatches and the restore goes
+  /// on, as the kernel's does). Throws when nothing was appended or the request is malformed.
+  virtual void wait_until(const WaitRequest& request) = 0;
+  /// Adds a line to the plan's notes (shown by restore, --dry-run and the JSON plan), prefixed
+  /// with the device, the capability and the plugin: what the restore leaves out, and why.
+  virtual void note(std::string_view text) = 0;
 };
 
 }  // namespace capstate
