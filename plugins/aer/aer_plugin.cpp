@@ -49,10 +49,9 @@ std::span<const Layout> AerPlugin::layouts() const {
 void AerPlugin::restore_sequence(const RestoreContext& ctx, RestoreSequence& seq) const {
   if (option_value(ctx, "clear_status") == "true") {
     // Root Error Status only where it exists (a saved, present root_status field).
-    for (const SavedField& f : ctx.fields) {
-      if (f.name == "root_status" && f.present) {
-        clear(seq, "root_status (clear)", 0x30, kRootStatusW1c);
-      }
+    if (const SavedField* root = saved_field(ctx, "root_status");
+        root != nullptr && root->present) {
+      clear(seq, "root_status (clear)", 0x30, kRootStatusW1c);
     }
     clear(seq, "correctable_status (clear)", 0x10, kStatusW1c);
     clear(seq, "uncorrectable_status (clear)", 0x04, kStatusW1c);

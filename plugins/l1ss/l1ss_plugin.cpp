@@ -6,16 +6,6 @@
 namespace capstate::l1ss {
 namespace {
 constexpr std::array<Claim, 1> kClaims{{{.kind = CapKind::extended, .id = kCapabilityId}}};
-
-// The saved value of field `name` (0 when absent).
-std::uint32_t saved(const RestoreContext& ctx, std::string_view name) {
-  for (const SavedField& f : ctx.fields) {
-    if (f.name == name) {
-      return f.present ? f.value : 0;
-    }
-  }
-  return 0;
-}
 }  // namespace
 
 PluginInfo L1ssPlugin::info() const {
@@ -38,8 +28,8 @@ std::span<const Layout> L1ssPlugin::layouts() const {
 void L1ssPlugin::restore_sequence(const RestoreContext& ctx, RestoreSequence& seq) const {
   const std::uint32_t control1_now = seq.read_config(kControl1Offset, Width::dword);
   const std::uint32_t control2_now = seq.read_config(kControl2Offset, Width::dword);
-  const std::uint32_t control1 = saved(ctx, "l1ss_control1");
-  const std::uint32_t control2 = saved(ctx, "l1ss_control2");
+  const std::uint32_t control1 = saved_value(ctx, "l1ss_control1");
+  const std::uint32_t control2 = saved_value(ctx, "l1ss_control2");
   if (((control1_now ^ control1) & kControl1Writable) == 0 &&
       ((control2_now ^ control2) & kControl2Writable) == 0) {
     return;  // as saved: nothing to program, and the L1.2 enables stay as they are

@@ -15,16 +15,6 @@ std::string hex(std::uint32_t value) {
   std::snprintf(text, sizeof text, "0x%x", value);
   return text;
 }
-
-// The saved value of field `name` (0 when absent).
-std::uint32_t saved(const RestoreContext& ctx, std::string_view name) {
-  for (const SavedField& f : ctx.fields) {
-    if (f.name == name) {
-      return f.present ? f.value : 0;
-    }
-  }
-  return 0;
-}
 }  // namespace
 
 PluginInfo SriovPlugin::info() const {
@@ -69,7 +59,7 @@ void SriovPlugin::restore_sequence(const RestoreContext& ctx, RestoreSequence& s
     }
     return;
   }
-  const std::uint32_t control_saved = saved(ctx, "sriov_control");
+  const std::uint32_t control_saved = saved_value(ctx, "sriov_control");
   // ARI Capable Hierarchy first: VF Offset and VF Stride (and so the VFs' routing IDs) depend on
   // it. Every other enable off while the VF BARs and NumVFs are written; bits outside the
   // restored ones keep what the device holds.

@@ -19,24 +19,6 @@ constexpr std::array<Claim, 3> kClaims{{
 constexpr std::size_t kCapabilityIndex = 0;
 constexpr std::size_t kControlIndex = 1;
 
-const SavedField* saved_field(const RestoreContext& ctx, std::string_view name) {
-  for (const SavedField& f : ctx.fields) {
-    if (f.name == name) {
-      return &f;
-    }
-  }
-  return nullptr;
-}
-
-const SavedArray* saved_array(const RestoreContext& ctx, std::string_view name) {
-  for (const SavedArray& a : ctx.arrays) {
-    if (a.name == name) {
-      return &a;
-    }
-  }
-  return nullptr;
-}
-
 // Offset of field `field_offset` of resource `i` from the capability start.
 std::uint16_t resource_offset(std::uint32_t i, std::uint16_t field_offset) {
   return static_cast<std::uint16_t>(kResourcesOffset + i * kResourceBytes + field_offset);

@@ -106,6 +106,32 @@ struct RestoreContext {
   std::span<const PluginOption> options = {};
 };
 
+/// The saved field `name` of `ctx`; nullptr when the layout has no such field.
+inline const SavedField* saved_field(const RestoreContext& ctx, std::string_view name) {
+  for (const SavedField& f : ctx.fields) {
+    if (f.name == name) {
+      return &f;
+    }
+  }
+  return nullptr;
+}
+
+/// The saved value of field `name`; 0 when the device lacked it or the layout has no such field.
+inline std::uint32_t saved_value(const RestoreContext& ctx, std::string_view name) {
+  const SavedField* f = saved_field(ctx, name);
+  return f != nullptr && f->present ? f->value : 0;
+}
+
+/// The saved array `name` of `ctx`; nullptr when the layout has no such array.
+inline const SavedArray* saved_array(const RestoreContext& ctx, std::string_view name) {
+  for (const SavedArray& a : ctx.arrays) {
+    if (a.name == name) {
+      return &a;
+    }
+  }
+  return nullptr;
+}
+
 /// The value in force of option `name` in `ctx`; empty when the plugin did not declare it.
 inline std::string_view option_value(const RestoreContext& ctx, std::string_view name) {
   for (const PluginOption& o : ctx.options) {
