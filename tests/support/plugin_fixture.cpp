@@ -7,9 +7,12 @@
 #include <cstdio>
 #include <fstream>
 #include <optional>
+#include <span>
 #include <sstream>
 #include <stdexcept>
+#include <utility>
 
+#include "backends/counted_config_space.hpp"
 #include "backends/dump_source.hpp"
 #include "backends/model_source.hpp"
 #include "discovery/discovery.hpp"
@@ -112,22 +115,83 @@ std::uint32_t get(const std::vector<std::uint8_t>& bytes, std::size_t at, unsign
   return v;
 }
 
-ModelRestore save_and_restore(const std::shared_ptr<Plugin>& plugin, core::PciAddress address,
-                              const ModelImage& saved, const ModelImage& now,
-                              const core::RestoreOptions& options) {
+namespace {
+
+// A ConfigSpace that tells an observer of each write, then passes every access on to `inner`.
+class ObservedConfigSpace final : public core::CountedConfigSpace {
+ public:
+  ObservedConfigSpace(std::unique_ptr<core::CountedConfigSpace> inner, WriteObserver& observer)
+      : inner_(std::move(inner)), observer_(observer) {}
+
+  std::uint16_t size() const override { return inner_->size(); }
+  std::string device_name() const override { return inner_->device_name(); }
+
+ protected:
+  std::uint32_t do_read(std::uint16_t offset, Width width) override {
+    return inner_->read(offset, width);
+  }
+  void do_write(std::uint16_t offset, Width width, std::uint32_t value) override {
+    observer_.config_write(offset, width, value);
+    inner_->write(offset, width, value);
+  }
+
+ private:
+  std::unique_ptr<core::CountedConfigSpace> inner_;
+  WriteObserver& observer_;
+};
+
+// A BarSpace that tells an observer of each write, then passes every access on to `inner`.
+class ObservedBarSpace final : public BarSpace {
+ public:
+  ObservedBarSpace(std::unique_ptr<BarSpace> inner, WriteObserver& observer)
+      : inner_(std::move(inner)), observer_(observer) {}
+
+  bool has_bar(std::uint8_t bar) const override { return inner_->has_bar(bar); }
+  std::uint64_t bar_size(std::uint8_t bar) const override { return inner_->bar_size(bar); }
+  std::uint32_t read32(std::uint8_t bar, std::uint64_t offset) override {
+    return inner_->read32(bar, offset);
+  }
+  void write32(std::uint8_t bar, std::uint64_t offset, std::uint32_t value) override {
+    observer_.bar_write(bar, offset, value);
+    inner_->write32(bar, offset, value);
+  }
+
+ private:
+  std::unique_ptr<BarSpace> inner_;
+  WriteObserver& observer_;
+};
+
+// Adds the device `image` describes to `source` at `address`, its BAR memory included.
+void add_model(core::ModelSource& source, core::PciAddress address, const ModelImage& image) {
+  source.add(address, image.config, image.writable, image.w1c);
+  for (const ModelBar& b : image.bars) {
+    source.add_bar(address, b.bar, b.bytes.size());
+    const std::span<std::uint8_t> memory = source.bar_bytes(address, b.bar);
+    std::copy(b.bytes.begin(), b.bytes.end(), memory.begin());
+  }
+}
+
+// The round behind both save_and_restore overloads; `observer` may be null.
+ModelRestore restore_round(const std::shared_ptr<Plugin>& plugin, core::PciAddress address,
+                           const ModelImage& saved, const ModelImage& now, WriteObserver* observer,
+                           const core::RestoreOptions& options) {
   const core::Registry registry = core::Registry::from_plugins({plugin});
   core::ModelSource saved_source;
-  saved_source.add(address, saved.config, saved.writable, saved.w1c);
+  add_model(saved_source, address, saved);
   core::Device saved_device = saved_source.open(address);
   saved_device.kernel_resources = saved.kernel_resources;
   saved_device.bound_driver = saved.bound_driver;
   core::SaveReport report;
   const core::DeviceSection section = core::save_device(saved_device, registry, {}, report);
   core::ModelSource now_source;
-  now_source.add(address, now.config, now.writable, now.w1c);
+  add_model(now_source, address, now);
   core::Device device = now_source.open(address);
   device.kernel_resources = now.kernel_resources;
   device.bound_driver = now.bound_driver;
+  if (observer != nullptr) {
+    device.config = std::make_unique<ObservedConfigSpace>(std::move(device.config), *observer);
+    device.bars = std::make_unique<ObservedBarSpace>(std::move(device.bars), *observer);
+  }
   ModelRestore out;
   out.plan = core::plan_restore(device, section, registry, options);
   for (const core::PlannedWrite& w : out.plan.writes) {
@@ -141,6 +205,49 @@ ModelRestore save_and_restore(const std::shared_ptr<Plugin>& plugin, core::PciAd
   out.mismatches = core::apply_plan(device, out.plan, true).mismatches;
   const auto bytes = now_source.bytes(address);
   out.bytes.assign(bytes.begin(), bytes.end());
+  for (const ModelBar& b : now.bars) {
+    const std::span<std::uint8_t> memory = now_source.bar_bytes(address, b.bar);
+    out.bars.push_back({b.bar, std::vector<std::uint8_t>(memory.begin(), memory.end())});
+  }
+  return out;
+}
+
+}  // namespace
+
+ModelRestore save_and_restore(const std::shared_ptr<Plugin>& plugin, core::PciAddress address,
+                              const ModelImage& saved, const ModelImage& now,
+                              const core::RestoreOptions& options) {
+  return restore_round(plugin, address, saved, now, nullptr, options);
+}
+
+ModelRestore save_and_restore(const std::shared_ptr<Plugin>& plugin, core::PciAddress address,
+                              const ModelImage& saved, const ModelImage& now,
+                              WriteObserver& observer, const core::RestoreOptions& options) {
+  return restore_round(plugin, address, saved, now, &observer, options);
+}
+
+std::vector<std::string> disturbed_bits(const ModelImage& before,
+                                        const std::vector<std::uint8_t>& after) {
+  std::vector<std::string> out;
+  if (after.size() != before.config.size()) {
+    out.push_back("the model has " + std::to_string(after.size()) + " bytes, expected " +
+                  std::to_string(before.config.size()));
+    return out;
+  }
+  for (std::size_t i = 0; i < after.size(); ++i) {
+    const unsigned read_only = ~(before.writable.at(i) | before.w1c.at(i)) & 0xffU;
+    const unsigned w1c_set = before.config[i] & before.w1c.at(i);
+    const unsigned ro_changed = (after[i] ^ before.config[i]) & read_only;
+    const unsigned w1c_cleared = w1c_set & ~after[i] & 0xffU;
+    if (ro_changed != 0 || w1c_cleared != 0) {
+      char text[128];
+      std::snprintf(text, sizeof text,
+                    "byte 0x%03zx: 0x%02x -> 0x%02x (read-only bits changed 0x%02x, W1C bits "
+                    "cleared 0x%02x)",
+                    i, before.config[i], after[i], ro_changed, w1c_cleared);
+      out.push_back(text);
+    }
+  }
   return out;
 }
 

@@ -1,7 +1,10 @@
 // Helpers shared by the plugins' own tests: real dumps from tests/data/real, the fields a plugin
 // saves from one of them, byte images of model devices, and a save-then-restore round on a model
-// device that reports the planned writes in order.
+// device that reports the planned writes in order, and a GoogleMock observer of the writes that
+// round actually makes to the model device.
 #pragma once
+
+#include <gmock/gmock.h>
 
 #include <cstddef>
 #include <cstdint>
@@ -41,6 +44,12 @@ void put(std::vector<std::uint8_t>& bytes, std::size_t at, std::uint32_t v, unsi
 /// Reads `n` bytes little-endian at `at`.
 std::uint32_t get(const std::vector<std::uint8_t>& bytes, std::size_t at, unsigned n);
 
+/// Memory behind one BAR of a model device.
+struct ModelBar {
+  std::uint8_t bar = 0;             ///< which BAR (0-5)
+  std::vector<std::uint8_t> bytes;  ///< its memory (a multiple of 4 bytes)
+};
+
 /// One model device: its bytes, which bits are writable and write-1-to-clear, and what the
 /// kernel says of it.
 struct ModelImage {
@@ -49,6 +58,7 @@ struct ModelImage {
   std::vector<std::uint8_t> w1c;       ///< bits a write of 1 clears
   std::vector<KernelResource> kernel_resources{};  ///< the kernel's BAR assignments (sysfs lines)
   std::string bound_driver{};                      ///< the driver bound to it ("" for none)
+  std::vector<ModelBar> bars{};  ///< BAR memory (MSI-X tables and the like); none by default
 };
 
 /// What a save on one model device and a restore onto another produced.
@@ -57,6 +67,7 @@ struct ModelRestore {
   core::DevicePlan plan;                ///< the whole plan (skipped writes included)
   std::vector<std::uint8_t> bytes;      ///< the restored device's bytes afterwards
   std::vector<std::string> mismatches;  ///< verify mismatches after the writes
+  std::vector<ModelBar> bars;           ///< the restored device's BAR memory afterwards
 };
 
 /// Saves `saved` with only `plugin` loaded and restores onto `now` (with its kernel resources and
@@ -64,6 +75,25 @@ struct ModelRestore {
 ModelRestore save_and_restore(const std::shared_ptr<Plugin>& plugin, core::PciAddress address,
                               const ModelImage& saved, const ModelImage& now,
                               const core::RestoreOptions& options = {});
+
+/// GoogleMock observer of every configuration-space and BAR write a restore makes, in order.
+struct WriteObserver {
+  /// One configuration-space write reaching the model device: offset, width and value.
+  MOCK_METHOD(void, config_write, (std::uint16_t offset, Width width, std::uint32_t value));
+  /// One 32-bit write to the model device's BAR memory: which BAR, offset and value.
+  MOCK_METHOD(void, bar_write, (std::uint8_t bar, std::uint64_t offset, std::uint32_t value));
+};
+
+/// As save_and_restore, but every configuration-space and BAR write the restore makes to `now`
+/// (planning and applying) is reported to `observer` before it is made, in execution order.
+ModelRestore save_and_restore(const std::shared_ptr<Plugin>& plugin, core::PciAddress address,
+                              const ModelImage& saved, const ModelImage& now,
+                              WriteObserver& observer, const core::RestoreOptions& options = {});
+
+/// One line per byte of `after` whose read-only bits (neither writable nor W1C in `before`)
+/// differ from `before`'s, or whose W1C bits set in `before` are clear; empty when none.
+std::vector<std::string> disturbed_bits(const ModelImage& before,
+                                        const std::vector<std::uint8_t>& after);
 
 /// "name 0xoffset=0xvalue" (offset in three hex digits) for each write `plan` makes, in order.
 std::vector<std::string> offset_writes(const core::DevicePlan& plan);
