@@ -81,6 +81,10 @@ std::vector<std::uint8_t> writable() {
 }
 
 using Restored = plugintest::ModelRestore;
+using plugintest::disturbed_bits;
+using plugintest::WriteObserver;
+using ::testing::InSequence;
+using ::testing::StrictMock;
 
 Restored restore(std::uint16_t saved, std::uint16_t now_control,
                  std::uint16_t capability = kRootPortCapability, std::uint16_t now_capability = 0) {
@@ -120,6 +124,28 @@ TEST(AcsRestore, AnotherCapabilityIsRefused) {
   EXPECT_THAT([] { restore(0x0001, 0x0000, kRootPortCapability, 0x001f); },
               ::testing::ThrowsMessage<core::RestoreRefused>(
                   HasSubstr("field 'acs_capability' at 0x104 identifies the capability")));
+}
+
+// After a reset Control reads 0 (its reserved bit 8 set, read-only): one 16-bit write of the
+// saved enables with bit 8 as read; the Capability and the unsaved egress vector are untouched.
+TEST(AcsWriteSequence, OneControlWriteKeepingReadOnlyBits) {
+  constexpr std::uint16_t kReserved = 0x0100;
+  const std::uint16_t enables =
+      kSourceValidation | kRequestRedirect | kCompletionRedirect | kUpstreamForwarding;
+  const std::vector<std::uint8_t> none(kExtendedSize, 0);
+  const plugintest::ModelImage now{image(kReserved, kRootPortCapability), writable(), none};
+  StrictMock<WriteObserver> obs;
+  {
+    InSequence in_order;
+    EXPECT_CALL(obs, config_write(kAcs + 6, Width::word, kReserved | enables));
+  }
+  const Restored r = plugintest::save_and_restore(
+      std::make_shared<AcsPlugin>(), kAddress,
+      {image(kReserved | enables, kRootPortCapability), writable(), none}, now, obs);
+  EXPECT_THAT(r.mismatches, IsEmpty());
+  EXPECT_EQ(get(r.bytes, kAcs + 6, 2), kReserved | enables);
+  EXPECT_EQ(get(r.bytes, kAcs + 8, 4), kEgressVector);
+  EXPECT_THAT(disturbed_bits(now, r.bytes), IsEmpty());
 }
 
 }  // namespace

@@ -89,6 +89,10 @@ std::vector<std::uint8_t> writable() {
 }
 
 using Restored = plugintest::ModelRestore;
+using plugintest::disturbed_bits;
+using plugintest::WriteObserver;
+using ::testing::InSequence;
+using ::testing::StrictMock;
 
 Restored restore(std::uint16_t saved, std::uint16_t now_control,
                  std::uint16_t now_capability = kGraphicsCapability) {
@@ -133,6 +137,24 @@ TEST(AtsRestore, AnotherCapabilityIsRefused) {
   EXPECT_THAT([] { restore(kEnable, 0x0000, kPageAligned); },
               ::testing::ThrowsMessage<core::RestoreRefused>(
                   HasSubstr("field 'ats_capability' at 0x104 identifies the capability")));
+}
+
+// After a reset Control reads 0: one 16-bit write of Enable and the 16 KB unit (STU 2); the
+// read-only Capability (queue depth, page aligned, global invalidate) is not written.
+TEST(AtsWriteSequence, OneControlWrite) {
+  const std::vector<std::uint8_t> none(kExtendedSize, 0);
+  const plugintest::ModelImage now{image(0x0000, kGraphicsCapability), writable(), none};
+  StrictMock<WriteObserver> obs;
+  {
+    InSequence in_order;
+    EXPECT_CALL(obs, config_write(kAts + 6, Width::word, kEnable | 0x0002));
+  }
+  const Restored r = plugintest::save_and_restore(
+      std::make_shared<AtsPlugin>(), kAddress,
+      {image(kEnable | 0x0002, kGraphicsCapability), writable(), none}, now, obs);
+  EXPECT_THAT(r.mismatches, IsEmpty());
+  EXPECT_EQ(get(r.bytes, kAts + 6, 2), kEnable | 0x0002);
+  EXPECT_THAT(disturbed_bits(now, r.bytes), IsEmpty());
 }
 
 }  // namespace

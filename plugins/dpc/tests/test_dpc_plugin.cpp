@@ -73,6 +73,10 @@ std::vector<std::uint8_t> w1c() {
 }
 
 using Restored = plugintest::ModelRestore;
+using plugintest::disturbed_bits;
+using plugintest::WriteObserver;
+using ::testing::InSequence;
+using ::testing::StrictMock;
 
 Restored restore(std::uint16_t saved_control, std::uint16_t saved_status, std::uint16_t now_control,
                  std::uint16_t now_status, std::uint16_t now_capability = kRootPortCapability) {
@@ -120,6 +124,26 @@ TEST(DpcRestore, AnotherCapabilityIsRefused) {
   EXPECT_THAT([] { restore(0x0009, 0, 0x0000, 0, 0x0000); },
               ::testing::ThrowsMessage<core::RestoreRefused>(
                   HasSubstr("field 'dpc_capability' at 0x104 identifies the capability")));
+}
+
+// After a reset with a containment still flagged: one 16-bit write of the saved enables to
+// Control, never one to Status, so Trigger and Interrupt Status (W1C) and the read-only RP PIO
+// First Error Pointer stay as they are.
+TEST(DpcWriteSequence, ControlOnlyStatusLeftFlagged) {
+  const std::uint16_t saved = 0x0001 | kInterruptEnable;
+  const plugintest::ModelImage now{image(0x0000, kErrorPointer | kStatusW1c, kRootPortCapability),
+                                   writable(), w1c()};
+  StrictMock<WriteObserver> obs;
+  {
+    InSequence in_order;
+    EXPECT_CALL(obs, config_write(kDpc + 6, Width::word, saved));
+  }
+  const Restored r = plugintest::save_and_restore(
+      std::make_shared<DpcPlugin>(), kAddress,
+      {image(saved, kErrorPointer, kRootPortCapability), writable(), w1c()}, now, obs);
+  EXPECT_THAT(r.mismatches, IsEmpty());
+  EXPECT_EQ(get(r.bytes, kDpc + 8, 2), kErrorPointer | kStatusW1c);
+  EXPECT_THAT(disturbed_bits(now, r.bytes), IsEmpty());
 }
 
 }  // namespace

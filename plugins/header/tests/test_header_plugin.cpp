@@ -23,7 +23,12 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 
+using plugintest::disturbed_bits;
+using plugintest::get;
 using plugintest::put;
+using plugintest::WriteObserver;
+using ::testing::InSequence;
+using ::testing::StrictMock;
 
 // The present fields (name=value) of the header record saved from a real dump.
 std::vector<std::string> saved_header(const std::string& dump) {
@@ -221,6 +226,35 @@ TEST(HeaderRestore, BarsCarryTheKernelsRetries) {
   for (const core::PlannedWrite& w : plan.writes) {
     EXPECT_EQ(w.retries, w.name.starts_with("bar") ? kBarRetries : 0) << w.name;
   }
+}
+
+// After a reset: Interrupt Line, ROM, BARs 3 to 0 (BAR0/1's upper dword before its lower one),
+// Cache Line Size, each written once as it sticks, then Command last so decode comes on only
+// with valid addresses. The BARs' read-only type bits are written as read and Status's set
+// Received Master Abort (W1C) is never written.
+TEST(HeaderWriteSequence, BarsBeforeCommandCommandLast) {
+  const std::vector<std::uint8_t> programmed = endpoint(true);
+  const plugintest::ModelImage now{endpoint(false), endpoint_writable(), endpoint_w1c()};
+  StrictMock<WriteObserver> obs;
+  {
+    InSequence in_order;
+    EXPECT_CALL(obs, config_write(0x3c, Width::byte, 0x0b));
+    EXPECT_CALL(obs, config_write(0x30, Width::dword, 0xfeb00000));
+    EXPECT_CALL(obs, config_write(0x1c, Width::dword, 0xfebe0000));
+    EXPECT_CALL(obs, config_write(0x18, Width::dword, 0x0000c001));  // I/O bit 0 as read
+    EXPECT_CALL(obs, config_write(0x14, Width::dword, 0x00000001));
+    EXPECT_CALL(obs, config_write(0x10, Width::dword, 0xfebf000c));  // 64-bit prefetchable
+    EXPECT_CALL(obs, config_write(0x0c, Width::byte, 0x10));
+    EXPECT_CALL(obs, config_write(0x04, Width::word, 0x0407));
+  }
+  const plugintest::ModelRestore r =
+      plugintest::save_and_restore(std::make_shared<HeaderPlugin>(), kAddress,
+                                   {programmed, endpoint_writable(), endpoint_w1c()}, now, obs);
+  EXPECT_THAT(r.mismatches, IsEmpty());
+  EXPECT_EQ(get(r.bytes, 0x06, 2), 0x2010U);  // Status with its W1C error bit still set
+  EXPECT_TRUE(
+      std::equal(programmed.begin() + 0x10, programmed.begin() + 0x40, r.bytes.begin() + 0x10));
+  EXPECT_THAT(disturbed_bits(now, r.bytes), IsEmpty());
 }
 
 }  // namespace

@@ -1,9 +1,11 @@
-// Tests of the ltr plugin on the hand-built LTR endpoint (tests/data/ltr/ltr-endpoint.xxxx.txt).
+// Tests of the ltr plugin on the hand-built LTR endpoint (tests/data/ltr/ltr-endpoint.xxxx.txt),
+// and the write a restore makes on a model endpoint.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <array>
+#include <memory>
 #include <vector>
 
 #include "backends/dump_source.hpp"
@@ -15,6 +17,7 @@
 #include "ltr_layout.hpp"
 #include "ltr_plugin.hpp"
 #include "registry/metadata_check.hpp"
+#include "support/plugin_fixture.hpp"
 
 namespace capstate::ltr {
 namespace {
@@ -102,6 +105,46 @@ TEST(LtrSave, DwordOnlyDeviceWorksWithSchema2) {
             (std::vector<std::uint8_t>{0x01, 0, 0, 0, 0x03, 0x10, 0x03, 0x10}));
   core::RegisterCache regs(cfg, cap);
   EXPECT_THROW(core::read_fields(kLayouts[0], cap, regs), AccessError);
+}
+
+constexpr core::PciAddress kAddress{0, 0x1d, 0, 0};
+constexpr std::uint16_t kLtr = 0x100;
+// Both latency registers' Value and Scale bits (15:13 of each are reserved, read-only).
+constexpr std::uint32_t kBothLatencies = kLatencyBits | (kLatencyBits << 16);
+
+// An endpoint with LTR at 0x100, last in the extended list, holding `latencies` (snoop in bits
+// 15:0, no-snoop in 31:16).
+plugintest::ModelImage endpoint(std::uint32_t latencies) {
+  plugintest::ModelImage m{std::vector<std::uint8_t>(kExtendedSize, 0),
+                           std::vector<std::uint8_t>(kExtendedSize, 0),
+                           std::vector<std::uint8_t>(kExtendedSize, 0)};
+  plugintest::put(m.config, 0x00, 0x0a548086, 4);
+  plugintest::put(m.config, 0x08, 0x01080200, 4);
+  plugintest::put(m.config, kLtr, 0x00010018, 4);  // LTR v1, last in the list
+  plugintest::put(m.config, kLtr + 4, latencies, 4);
+  plugintest::put(m.writable, kLtr + 4, kBothLatencies, 4);
+  return m;
+}
+
+// After a reset both latencies read 0: one 32-bit write of both saved latencies (70 x 1024 ns
+// snoop, 15 x 32768 ns no-snoop), with the reserved bits 15:13 of each half as the device reads
+// them (here set, read-only), so they are not disturbed.
+TEST(LtrWriteSequence, BothLatenciesInOneDwordKeepingReservedBits) {
+  constexpr std::uint32_t kSaved = 0x0c0f0846;
+  constexpr std::uint32_t kReserved = 0xe000e000;
+  const plugintest::ModelImage now = endpoint(kReserved);
+  ::testing::StrictMock<plugintest::WriteObserver> obs;
+  {
+    ::testing::InSequence in_order;
+    EXPECT_CALL(obs, config_write(kLtr + 4, Width::dword, kReserved | kSaved));
+  }
+  const plugintest::ModelRestore r = plugintest::save_and_restore(
+      std::make_shared<LtrPlugin>(), kAddress, endpoint(kSaved), now, obs);
+  EXPECT_TRUE(r.mismatches.empty());
+  EXPECT_EQ(plugintest::get(r.bytes, kLtr + 4, 4), kReserved | kSaved);
+  EXPECT_EQ(plugintest::get(r.bytes, kLtr + 4, 4) & ~kBothLatencies,
+            plugintest::get(now.config, kLtr + 4, 4) & ~kBothLatencies);
+  EXPECT_TRUE(plugintest::disturbed_bits(now, r.bytes).empty());
 }
 
 }  // namespace

@@ -20,7 +20,12 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
+using plugintest::disturbed_bits;
+using plugintest::get;
 using plugintest::put;
+using plugintest::WriteObserver;
+using ::testing::InSequence;
+using ::testing::StrictMock;
 
 // The present fields (name=value) of the MSI record saved from a real dump.
 std::vector<std::string> saved_msi(const std::string& dump) {
@@ -145,6 +150,32 @@ TEST(MsiRestore, ADifferentFormIsRefusedBeforeAnyWrite) {
               ::testing::ThrowsMessage<core::RestoreRefused>(::testing::AllOf(
                   HasSubstr("field 'message_control' at 0x052 identifies the capability"),
                   HasSubstr("nothing was written"))));
+}
+
+// MSI still enabled with a stale message: Message Control with Enable off first (Multiple Message
+// Enable kept), then address and data, then the saved Message Control last; the read-only
+// capability bits (64-bit, per-vector masking, Multiple Message Capable) are written as read.
+TEST(MsiWriteSequence, EnableOffFirstMessageThenControlLast) {
+  const std::uint16_t caps = k64Bit | kMaskable | 0x0004;  // 4 vectors capable
+  const std::uint16_t saved_control = caps | kEnable | 0x0020;
+  const std::vector<std::uint8_t> none(kConventionalSize, 0);
+  const plugintest::ModelImage saved{image(saved_control, 0xfee01004, 0x1, 0x4041, 0x6),
+                                     writable(saved_control), none};
+  const plugintest::ModelImage now{image(caps | kEnable | 0x0020, 0xfee0f000, 0x1, 0x4041, 0x6),
+                                   writable(caps), none};
+  StrictMock<WriteObserver> obs;
+  {
+    InSequence in_order;
+    EXPECT_CALL(obs, config_write(kMsi + 2, Width::word, caps | 0x0020));  // Enable off
+    EXPECT_CALL(obs, config_write(kMsi + 4, Width::dword, 0xfee01004));
+    EXPECT_CALL(obs, config_write(kMsi + 2, Width::word, saved_control));
+  }
+  const plugintest::ModelRestore r =
+      plugintest::save_and_restore(std::make_shared<MsiPlugin>(), kAddress, saved, now, obs);
+  EXPECT_THAT(r.mismatches, ::testing::IsEmpty());
+  EXPECT_EQ(get(r.bytes, kMsi + 2, 2), saved_control);
+  EXPECT_EQ(get(r.bytes, kMsi + 4, 4), 0xfee01004U);
+  EXPECT_THAT(disturbed_bits(now, r.bytes), ::testing::IsEmpty());
 }
 
 }  // namespace

@@ -1,8 +1,10 @@
-// Tests of the msix plugin: layouts, the vector table (an array) through BAR memory, its codec.
+// Tests of the msix plugin: layouts, the vector table (an array) through BAR memory, its codec,
+// and the masked-then-unmasked write sequence of a restore on a model function.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <array>
+#include <memory>
 #include <vector>
 
 #include "engine/field_codec.hpp"
@@ -13,6 +15,7 @@
 #include "msix_layout.hpp"
 #include "msix_plugin.hpp"
 #include "registry/metadata_check.hpp"
+#include "support/plugin_fixture.hpp"
 
 namespace capstate::msix {
 namespace {
@@ -188,6 +191,113 @@ TEST(MsixTable, EncodingChangeIsCaughtByTheFingerprint) {
   arrays[0].count.max = 4096;
   changed.arrays = arrays;
   EXPECT_NE(core::layout_fingerprint("msix", changed), shipped);
+}
+
+constexpr core::PciAddress kAddress{0, 2, 0, 0};
+constexpr std::uint16_t kMsix = 0x70;
+constexpr std::uint32_t kTable = 0x3000;
+
+// A model function with MSI-X at 0x70 (4 entries, Message Control `control`), its table in BAR 1
+// at 0x3000 holding `table` (16 dwords) and the PBA after it; Enable and Function Mask writable;
+// Command `command` (0, as after a reset: memory decode off).
+plugintest::ModelImage msix_model(std::uint16_t control, const std::array<std::uint32_t, 16>& table,
+                                  std::uint16_t command = 0) {
+  plugintest::ModelImage m{std::vector<std::uint8_t>(kConventionalSize, 0),
+                           std::vector<std::uint8_t>(kConventionalSize, 0),
+                           std::vector<std::uint8_t>(kConventionalSize, 0)};
+  plugintest::put(m.config, 0x00, 0x10fb8086, 4);
+  plugintest::put(m.config, 0x04, command, 2);
+  plugintest::put(m.config, 0x06, 0x0010, 2);
+  plugintest::put(m.config, 0x08, 0x02000001, 4);
+  plugintest::put(m.config, 0x34, kMsix, 1);
+  plugintest::put(m.config, kMsix, 0x0011, 2);  // MSI-X, last in the list
+  plugintest::put(m.config, kMsix + 2, control, 2);
+  plugintest::put(m.config, kMsix + 4, kTable | 1, 4);
+  plugintest::put(m.config, kMsix + 8, 0x3801, 4);
+  plugintest::put(m.writable, kMsix + 2, kEnable | kMaskAll, 2);
+  plugintest::ModelBar bar{1, std::vector<std::uint8_t>(0x4000, 0)};
+  for (unsigned i = 0; i < table.size(); ++i) {
+    plugintest::put(bar.bytes, kTable + 4 * i, table[i], 4);
+  }
+  m.bars.push_back(bar);
+  return m;
+}
+
+// The saved table: entry i has address 0xfee0000i and data 0x402i; entry 3 is masked.
+std::array<std::uint32_t, 16> saved_table() {
+  std::array<std::uint32_t, 16> t{};
+  for (unsigned i = 0; i < 4; ++i) {
+    t[4 * i + 0] = 0xfee00000 + i;  // address_lo
+    t[4 * i + 2] = 0x4020 + i;      // data
+    t[4 * i + 3] = i == 3 ? kVectorMaskBit : 0;
+  }
+  return t;
+}
+
+// The table after a reset: no messages, every vector masked.
+std::array<std::uint32_t, 16> reset_table() {
+  std::array<std::uint32_t, 16> t{};
+  for (unsigned i = 0; i < 4; ++i) {
+    t[4 * i + 3] = kVectorMaskBit;
+  }
+  return t;
+}
+
+// After a reset (memory decode off, so table reads cannot be trusted): Message Control first
+// with Enable and Function Mask set (the read-only table size as read), then every table dword
+// in order, then the saved Message Control, which unmasks the function.
+TEST(MsixWriteSequence, MaskedWhileEveryDwordIsWrittenThenUnmasked) {
+  const std::array<std::uint32_t, 16> saved = saved_table();
+  const plugintest::ModelImage now = msix_model(0x0003, reset_table());
+  ::testing::StrictMock<plugintest::WriteObserver> obs;
+  {
+    ::testing::InSequence in_order;
+    EXPECT_CALL(obs, config_write(kMsix + 2, Width::word, kEnable | kMaskAll | 0x0003));
+    for (unsigned i = 0; i < 16; ++i) {
+      EXPECT_CALL(obs, bar_write(1, kTable + 4 * i, saved[i]));
+    }
+    EXPECT_CALL(obs, config_write(kMsix + 2, Width::word, kEnable | 0x0003));
+  }
+  const plugintest::ModelRestore r = plugintest::save_and_restore(
+      std::make_shared<MsixPlugin>(), kAddress, msix_model(kEnable | 0x0003, saved), now, obs);
+  EXPECT_TRUE(r.mismatches.empty());
+  EXPECT_EQ(plugintest::get(r.bytes, kMsix + 2, 2), kEnable | 0x0003);
+  ASSERT_EQ(r.bars.size(), 1U);
+  for (unsigned i = 0; i < 16; ++i) {
+    EXPECT_EQ(plugintest::get(r.bars[0].bytes, kTable + 4 * i, 4), saved[i]) << i;
+  }
+  EXPECT_TRUE(plugintest::disturbed_bits(now, r.bytes).empty());
+}
+
+// With memory decode on the table reads are trusted: between the masking and the unmasking write
+// only the dwords that differ (addresses, data, the mask bits of entries 0-2) are written.
+TEST(MsixWriteSequence, MaskedWhileDifferingDwordsAreWrittenThenUnmasked) {
+  constexpr std::uint16_t kMemorySpace = 0x0002;
+  const std::array<std::uint32_t, 16> saved = saved_table();
+  const plugintest::ModelImage now = msix_model(0x0003, reset_table(), kMemorySpace);
+  ::testing::StrictMock<plugintest::WriteObserver> obs;
+  {
+    ::testing::InSequence in_order;
+    EXPECT_CALL(obs, config_write(kMsix + 2, Width::word, kEnable | kMaskAll | 0x0003));
+    for (unsigned i = 0; i < 4; ++i) {
+      const std::uint32_t entry = kTable + kEntryBytes * i;
+      EXPECT_CALL(obs, bar_write(1, entry + 0, 0xfee00000 + i));
+      EXPECT_CALL(obs, bar_write(1, entry + 8, 0x4020 + i));
+      if (i != 3) {
+        EXPECT_CALL(obs, bar_write(1, entry + 12, 0));  // unmasked as saved
+      }
+    }
+    EXPECT_CALL(obs, config_write(kMsix + 2, Width::word, kEnable | 0x0003));
+  }
+  const plugintest::ModelRestore r =
+      plugintest::save_and_restore(std::make_shared<MsixPlugin>(), kAddress,
+                                   msix_model(kEnable | 0x0003, saved, kMemorySpace), now, obs);
+  EXPECT_TRUE(r.mismatches.empty());
+  ASSERT_EQ(r.bars.size(), 1U);
+  for (unsigned i = 0; i < 16; ++i) {
+    EXPECT_EQ(plugintest::get(r.bars[0].bytes, kTable + 4 * i, 4), saved[i]) << i;
+  }
+  EXPECT_TRUE(plugintest::disturbed_bits(now, r.bytes).empty());
 }
 
 }  // namespace

@@ -90,6 +90,10 @@ std::vector<std::uint8_t> writable() {
 }
 
 using Restored = plugintest::ModelRestore;
+using plugintest::disturbed_bits;
+using plugintest::WriteObserver;
+using ::testing::InSequence;
+using ::testing::StrictMock;
 
 Restored restore(std::uint16_t saved, std::uint16_t now_control,
                  std::uint16_t now_capability = kDsaCapability) {
@@ -127,6 +131,24 @@ TEST(PasidRestore, AnotherWidthIsRefused) {
   EXPECT_THAT([] { restore(kEnable, 0x0000, kPrivilegedSupported | 0x1000); },
               ::testing::ThrowsMessage<core::RestoreRefused>(
                   HasSubstr("field 'pasid_capability' at 0x104 identifies the capability")));
+}
+
+// After a reset Control reads 0: one 16-bit write of Enable and Privileged Mode Enable; Execute
+// Permission Enable (read-only 0 here) and the Capability are not disturbed.
+TEST(PasidWriteSequence, OneControlWrite) {
+  const std::vector<std::uint8_t> none(kExtendedSize, 0);
+  const plugintest::ModelImage now{image(0x0000, kDsaCapability), writable(), none};
+  StrictMock<WriteObserver> obs;
+  {
+    InSequence in_order;
+    EXPECT_CALL(obs, config_write(kPasid + 6, Width::word, kEnable | kPrivilegedEnable));
+  }
+  const Restored r = plugintest::save_and_restore(
+      std::make_shared<PasidPlugin>(), kAddress,
+      {image(kEnable | kPrivilegedEnable, kDsaCapability), writable(), none}, now, obs);
+  EXPECT_THAT(r.mismatches, IsEmpty());
+  EXPECT_EQ(get(r.bytes, kPasid + 6, 2), kEnable | kPrivilegedEnable);
+  EXPECT_THAT(disturbed_bits(now, r.bytes), IsEmpty());
 }
 
 }  // namespace

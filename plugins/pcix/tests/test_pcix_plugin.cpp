@@ -83,6 +83,10 @@ std::vector<std::uint8_t> w1c(std::uint8_t header_type) {
 }
 
 using Restored = plugintest::ModelRestore;
+using plugintest::disturbed_bits;
+using plugintest::WriteObserver;
+using ::testing::InSequence;
+using ::testing::StrictMock;
 
 Restored restore(std::uint8_t header_type, std::uint16_t saved, std::uint16_t now_word) {
   return plugintest::save_and_restore(
@@ -122,6 +126,25 @@ TEST(PcixRestore, AnotherVersionIsRefused) {
   EXPECT_THAT([] { restore(0, 0x1008, 0x2000); },
               ::testing::ThrowsMessage<core::RestoreRefused>(
                   HasSubstr("field 'command' at 0x0e6 identifies the capability")));
+}
+
+// After a reset: one 16-bit Command write with the saved relaxed ordering, read byte count and
+// split transactions, and the read-only version (1) as read; PCI-X Status, whose Split
+// Completion Error (W1C) is set, is never written.
+TEST(PcixWriteSequence, CommandOnlyStatusLeftAlone) {
+  const std::uint16_t saved = 0x1000 | kRelaxedOrdering | 0x0008 | 0x0030;
+  const plugintest::ModelImage now{image(0, 0x1000), writable(0), w1c(0)};
+  StrictMock<WriteObserver> obs;
+  {
+    InSequence in_order;
+    EXPECT_CALL(obs, config_write(kPcix + 2, Width::word, saved));
+  }
+  const Restored r = plugintest::save_and_restore(std::make_shared<PcixPlugin>(), kAddress,
+                                                  {image(0, saved), writable(0), w1c(0)}, now, obs);
+  EXPECT_THAT(r.mismatches, IsEmpty());
+  EXPECT_EQ(get(r.bytes, kPcix + 2, 2) & kVersion, 0x1000U);
+  EXPECT_EQ(get(r.bytes, kPcix + 4, 4), kStatus);
+  EXPECT_THAT(disturbed_bits(now, r.bytes), IsEmpty());
 }
 
 }  // namespace

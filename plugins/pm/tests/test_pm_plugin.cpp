@@ -21,7 +21,12 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 
+using plugintest::disturbed_bits;
+using plugintest::get;
 using plugintest::put;
+using plugintest::WriteObserver;
+using ::testing::InSequence;
+using ::testing::StrictMock;
 
 std::vector<std::string> saved_pm(const std::string& dump) {
   return plugintest::saved_fields(PmPlugin{}, dump, CapKind::standard, kCapabilityId);
@@ -134,6 +139,27 @@ TEST(PmRestore, AnotherPmVersionIsRefused) {
   EXPECT_THAT([] { restore(0, 0x0003, 0x0003, 0x0002); },
               ::testing::ThrowsMessage<core::RestoreRefused>(
                   HasSubstr("field 'pmc' at 0x042 identifies the capability")));
+}
+
+// From D3hot with PME_Status set (and the read-only Data_Scale 1): the D0 transition is the first
+// write, with PME_Status written as 0 and PME_En and Data_Select as they are (0); then PME_En and
+// Data_Select 1. Data_Scale is written as read and PME_Status stays set.
+TEST(PmWriteSequence, D0TransitionComesFirstThenPmeEnable) {
+  constexpr std::uint16_t kDataScale1 = 0x2000;  // read-only Data_Scale bits 14:13
+  const plugintest::ModelImage saved{image(kDataScale1 | kPmeEnable | 0x0200), writable(), w1c()};
+  const plugintest::ModelImage now{image(kDataScale1 | kPmeStatus | 0x0003), writable(), w1c()};
+  StrictMock<WriteObserver> obs;
+  {
+    InSequence in_order;
+    EXPECT_CALL(obs, config_write(kPm + 4, Width::word, kDataScale1));  // to D0, PME_Status 0
+    EXPECT_CALL(obs, config_write(kPm + 4, Width::word, kDataScale1 | kPmeEnable | 0x0200));
+  }
+  const plugintest::ModelRestore r =
+      plugintest::save_and_restore(std::make_shared<PmPlugin>(), kAddress, saved, now, obs);
+  EXPECT_THAT(r.mismatches, IsEmpty());
+  EXPECT_EQ(get(r.bytes, kPm + 4, 2), kPmeStatus | kDataScale1 | kPmeEnable | 0x0200);
+  EXPECT_EQ(get(r.bytes, kPm + 2, 2), 0x0003U);  // PMC (read-only) as it was
+  EXPECT_THAT(disturbed_bits(now, r.bytes), IsEmpty());
 }
 
 }  // namespace

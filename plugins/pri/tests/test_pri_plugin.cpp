@@ -107,6 +107,10 @@ plugintest::ModelImage model(const Pri& p) {
 }
 
 using Restored = plugintest::ModelRestore;
+using plugintest::disturbed_bits;
+using plugintest::WriteObserver;
+using ::testing::InSequence;
+using ::testing::StrictMock;
 
 Restored restore(const Pri& saved, const Pri& now) {
   return plugintest::save_and_restore(std::make_shared<PriPlugin>(), kAddress, model(saved),
@@ -164,6 +168,25 @@ TEST(PriRestore, AnotherCapacityIsRefused) {
   EXPECT_THAT([] { restore({.control = kEnable, .allocation = 0x20}, {.capacity = 0x100}); },
               ::testing::ThrowsMessage<core::RestoreRefused>(
                   HasSubstr("field 'pri_capacity' at 0x108 identifies the capability")));
+}
+
+// After a reset with both error bits flagged: the Allocation first, then Control with Enable
+// only (Reset, writable on the model, saved reading 1, written as 0); Status is never written,
+// so its W1C bits and Stopped stay as they are.
+TEST(PriWriteSequence, AllocationBeforeEnableResetNeverWritten) {
+  const plugintest::ModelImage now = model({.status = kStopped | kStatusW1c});
+  StrictMock<WriteObserver> obs;
+  {
+    InSequence in_order;
+    EXPECT_CALL(obs, config_write(kPri + 12, Width::dword, 0x20));
+    EXPECT_CALL(obs, config_write(kPri + 4, Width::word, kEnable));
+  }
+  const Restored r = plugintest::save_and_restore(
+      std::make_shared<PriPlugin>(), kAddress,
+      model({.control = kEnable | kReset, .status = 0, .allocation = 0x20}), now, obs);
+  EXPECT_THAT(r.mismatches, IsEmpty());
+  EXPECT_EQ(get(r.bytes, kPri + 6, 2), kStopped | kStatusW1c);
+  EXPECT_THAT(disturbed_bits(now, r.bytes), IsEmpty());
 }
 
 }  // namespace

@@ -69,6 +69,10 @@ std::vector<std::uint8_t> writable() {
 }
 
 using Restored = plugintest::ModelRestore;
+using plugintest::disturbed_bits;
+using plugintest::WriteObserver;
+using ::testing::InSequence;
+using ::testing::StrictMock;
 
 Restored restore(std::uint32_t saved, std::uint32_t now_control,
                  std::uint32_t now_capability = kRequesterCapability) {
@@ -106,6 +110,25 @@ TEST(PtmRestore, AnotherCapabilityIsRefused) {
   EXPECT_THAT([] { restore(kEnable, 0, 0x00000406); },
               ::testing::ThrowsMessage<core::RestoreRefused>(
                   HasSubstr("field 'ptm_capability' at 0x104 identifies the capability")));
+}
+
+// After a reset Control reads 0: one 32-bit write of PTM Enable and the 16 ns effective
+// granularity; the read-only Capability is not written.
+TEST(PtmWriteSequence, OneControlDwordWrite) {
+  const std::uint32_t saved = kEnable | 0x1000;
+  const std::vector<std::uint8_t> none(kExtendedSize, 0);
+  const plugintest::ModelImage now{image(0, kRequesterCapability), writable(), none};
+  StrictMock<WriteObserver> obs;
+  {
+    InSequence in_order;
+    EXPECT_CALL(obs, config_write(kPtm + 8, Width::dword, saved));
+  }
+  const Restored r = plugintest::save_and_restore(
+      std::make_shared<PtmPlugin>(), kAddress,
+      {image(saved, kRequesterCapability), writable(), none}, now, obs);
+  EXPECT_THAT(r.mismatches, IsEmpty());
+  EXPECT_EQ(get(r.bytes, kPtm + 8, 4), saved);
+  EXPECT_THAT(disturbed_bits(now, r.bytes), IsEmpty());
 }
 
 }  // namespace

@@ -114,6 +114,10 @@ plugintest::ModelImage after_reset() {
 }
 
 using Restored = plugintest::ModelRestore;
+using plugintest::disturbed_bits;
+using plugintest::WriteObserver;
+using ::testing::InSequence;
+using ::testing::StrictMock;
 
 Restored restore(const plugintest::ModelImage& saved, const plugintest::ModelImage& now) {
   return plugintest::save_and_restore(std::make_shared<RebarPlugin>(), kAddress, saved, now);
@@ -194,6 +198,26 @@ TEST(RebarRestore, OtherLargeSizesAreRefused) {
       },
       ::testing::ThrowsMessage<core::RestoreRefused>(
           HasSubstr("field 'entry[0].control' at 0x108 identifies the capability")));
+}
+
+// After a reset both BARs are back at 256 MB: entry 0 then entry 1, one 32-bit Control write
+// each, with the read-only BAR Index and BAR count as the device holds them.
+TEST(RebarWriteSequence, OneWritePerEntryInEntryOrder) {
+  const plugintest::ModelImage now = after_reset();
+  StrictMock<WriteObserver> obs;
+  {
+    InSequence in_order;
+    EXPECT_CALL(obs, config_write(kRebar + 0x08, Width::dword, kBar0Fixed | size_mb(10)));
+    EXPECT_CALL(obs, config_write(kRebar + 0x10, Width::dword, kBar2Fixed | size_mb(6)));
+  }
+  const Restored r = plugintest::save_and_restore(
+      std::make_shared<RebarPlugin>(), kAddress,
+      model({kBar0Sizes, kBar0Fixed | size_mb(10)}, {kBar2Sizes, kBar2Fixed | size_mb(6)}), now,
+      obs);
+  EXPECT_THAT(r.mismatches, IsEmpty());
+  EXPECT_EQ(get(r.bytes, kRebar + 0x08, 4) & ~kBarSize,
+            get(now.config, kRebar + 0x08, 4) & ~kBarSize);
+  EXPECT_THAT(disturbed_bits(now, r.bytes), IsEmpty());
 }
 
 }  // namespace

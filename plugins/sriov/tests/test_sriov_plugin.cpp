@@ -171,6 +171,10 @@ std::vector<std::uint8_t> w1c() {
 }
 
 using Restored = plugintest::ModelRestore;
+using plugintest::disturbed_bits;
+using plugintest::WriteObserver;
+using ::testing::InSequence;
+using ::testing::StrictMock;
 
 Restored restore(const Pf& saved, const Pf& now) {
   return plugintest::save_and_restore(std::make_shared<SriovPlugin>(), kAddress,
@@ -293,6 +297,34 @@ TEST(SriovRestore, AnotherVfBarTypeIsRefused) {
   EXPECT_THAT([&] { restore(saved_pf(), now); },
               ::testing::ThrowsMessage<core::RestoreRefused>(
                   HasSubstr("field 'vf_bar2' at 0x12c identifies the capability")));
+}
+
+// After a reset (VF 10-Bit Tag Requester Enable set, not restored; VF Migration Status set):
+// Control with ARI only, the VF BARs low dword before upper, System Page Size, NumVFs, then the
+// saved Control with VF Enable last; bit 5 keeps the device's value in both Control writes and
+// the W1C status bit stays set.
+TEST(SriovWriteSequence, VfEnableIsTheLastWrite) {
+  const Pf saved = saved_pf();
+  Pf reset = reset_pf();
+  reset.control = kTenBitTagEnable;
+  const plugintest::ModelImage now{image(reset), writable(), w1c()};
+  StrictMock<WriteObserver> obs;
+  {
+    InSequence in_order;
+    EXPECT_CALL(obs,
+                config_write(kSriov + 0x08, Width::word, kAriCapableHierarchy | kTenBitTagEnable));
+    for (const unsigned i : {0U, 1U, 2U, 3U, 4U}) {  // slot 5 is unimplemented (0)
+      EXPECT_CALL(obs, config_write(kSriov + 0x24 + 4 * i, Width::dword, saved.bars[i]));
+    }
+    EXPECT_CALL(obs, config_write(kSriov + 0x20, Width::dword, saved.page_size));
+    EXPECT_CALL(obs, config_write(kSriov + 0x10, Width::word, saved.num_vfs));
+    EXPECT_CALL(obs, config_write(kSriov + 0x08, Width::word, saved.control | kTenBitTagEnable));
+  }
+  const Restored r = plugintest::save_and_restore(std::make_shared<SriovPlugin>(), kAddress,
+                                                  {image(saved), writable(), w1c()}, now, obs);
+  EXPECT_THAT(r.mismatches, IsEmpty());
+  EXPECT_EQ(get(r.bytes, kSriov + 0x0a, 2), kVfMigrationStatus);
+  EXPECT_THAT(disturbed_bits(now, r.bytes), IsEmpty());
 }
 
 }  // namespace

@@ -111,6 +111,10 @@ std::vector<std::uint8_t> writable() {
 }
 
 using Restored = plugintest::ModelRestore;
+using plugintest::disturbed_bits;
+using plugintest::WriteObserver;
+using ::testing::InSequence;
+using ::testing::StrictMock;
 
 Restored restore(std::uint32_t capability, std::uint32_t saved_control,
                  const std::vector<std::uint16_t>& saved_tags, std::uint32_t now_control,
@@ -172,6 +176,29 @@ TEST(TphRestore, AnotherTableSizeIsRefused) {
       },
       ::testing::ThrowsMessage<core::RestoreRefused>(
           HasSubstr("field 'tph_capability' at 0x104 identifies the capability")));
+}
+
+// After a reset: Control first, then each ST entry that differs as a 16-bit write, in table
+// order (entry 2 is 0, as after the reset, so not written); the read-only Capability and the
+// next capability's header are not disturbed.
+TEST(TphWriteSequence, ControlThenDifferingTags) {
+  const std::vector<std::uint8_t> none(kExtendedSize, 0);
+  const plugintest::ModelImage now{image(kInCapability, 0, {0, 0, 0, 0}), writable(), none};
+  StrictMock<WriteObserver> obs;
+  {
+    InSequence in_order;
+    EXPECT_CALL(obs, config_write(kTph + 0x08, Width::dword, kEnabledDeviceSpecific));
+    EXPECT_CALL(obs, config_write(kTph + 0x0c, Width::word, 0x0012));
+    EXPECT_CALL(obs, config_write(kTph + 0x0e, Width::word, 0x0034));
+    EXPECT_CALL(obs, config_write(kTph + 0x12, Width::word, 0x0156));
+  }
+  const Restored r = plugintest::save_and_restore(
+      std::make_shared<TphPlugin>(), kAddress,
+      {image(kInCapability, kEnabledDeviceSpecific, {0x0012, 0x0034, 0x0, 0x0156}), writable(),
+       none},
+      now, obs);
+  EXPECT_THAT(r.mismatches, IsEmpty());
+  EXPECT_THAT(disturbed_bits(now, r.bytes), IsEmpty());
 }
 
 }  // namespace

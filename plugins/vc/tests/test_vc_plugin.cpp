@@ -30,8 +30,12 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 
+using plugintest::disturbed_bits;
 using plugintest::get;
 using plugintest::put;
+using plugintest::WriteObserver;
+using ::testing::InSequence;
+using ::testing::StrictMock;
 
 std::vector<std::string> saved_vc(const std::string& dump, std::uint16_t id = kCapabilityId) {
   return plugintest::saved_fields(VcPlugin{}, dump, CapKind::extended, id);
@@ -456,6 +460,30 @@ TEST(VcRestore, OtherResourceCapabilityIsRefused) {
           HasSubstr("field 'resource[1].capability' at 0x11c identifies the capability, and the "
                     "device holds 0x3 in its bits 0xff7f80ff where 0x1 was saved"),
           HasSubstr("nothing was written"))));
+}
+
+// After a reset: VC Arbitration Select, the 8 table dwords, the forced table load (then its
+// wait), VC0's control, VC1's control with Enable still 0, then VC1's Enable (then its wait).
+// The read-only bits (VC0's Enable, ID and TC0, the capabilities) are not disturbed.
+TEST(VcWriteSequence, ArbitrationSelectTableLoadThenResourcesEnableLast) {
+  const Port saved = configured();
+  const plugintest::ModelImage now = model(after_reset());
+  StrictMock<WriteObserver> obs;
+  {
+    InSequence in_order;
+    EXPECT_CALL(obs, config_write(kVc + 0x0c, Width::word, saved.control));
+    for (unsigned i = 0; i < 8; ++i) {
+      EXPECT_CALL(obs, config_write(kVc + 0x30 + 4 * i, Width::dword, saved.table[i]));
+    }
+    EXPECT_CALL(obs, config_write(kVc + 0x0c, Width::word, saved.control | kLoadVcArbTable));
+    EXPECT_CALL(obs, config_write(kVc + 0x14, Width::dword, saved.res_control[0]));
+    EXPECT_CALL(obs, config_write(kVc + 0x20, Width::dword, saved.res_control[1] & ~kVcEnable));
+    EXPECT_CALL(obs, config_write(kVc + 0x20, Width::dword, saved.res_control[1]));
+  }
+  const auto r =
+      plugintest::save_and_restore(std::make_shared<VcPlugin>(), kAddress, model(saved), now, obs);
+  EXPECT_THAT(r.mismatches, IsEmpty());
+  EXPECT_THAT(disturbed_bits(now, r.bytes), IsEmpty());
 }
 
 }  // namespace
