@@ -11,15 +11,6 @@
 namespace capstate::core {
 namespace {
 
-std::uint32_t saved_value(std::span<const SavedField> fields, std::string_view name) {
-  for (const SavedField& f : fields) {
-    if (f.name == name) {
-      return f.present ? f.value : 0;
-    }
-  }
-  return 0;
-}
-
 std::string element_name(const Array& a, std::uint32_t index, const Field& f) {
   return fmt::format("{}[{}].{}", a.name, index, f.name);
 }

@@ -20,7 +20,7 @@ std::uint32_t read_back(Device& device, const PlannedWrite& w) {
 }
 
 bool same_register(const PlannedWrite& a, const PlannedWrite& b) {
-  return a.target == b.target && a.bar == b.bar && a.offset == b.offset;
+  return a.upstream == b.upstream && a.target == b.target && a.bar == b.bar && a.offset == b.offset;
 }
 
 void write_once(Device& device, const PlannedWrite& w) {
@@ -76,10 +76,23 @@ std::string write_text(const PlannedWrite& w) {
   const std::string where = w.target == Target::bar
                                 ? fmt::format("BAR {} offset 0x{:x}", w.bar, w.offset)
                                 : fmt::format("0x{:03x}", w.offset);
-  return fmt::format("{} {} at {} ({}-bit)", w.plugin, w.name, where, width_bits(w.width));
+  return fmt::format("{} {} at {}{} ({}-bit)", w.plugin, w.name, where,
+                     w.upstream ? " of the upstream port" : "", width_bits(w.width));
 }
 
-ApplyResult apply_plan(Device& device, const DevicePlan& plan, bool verify) {
+ApplyResult apply_plan(Device& own, const DevicePlan& plan, bool verify, Device* upstream) {
+  const bool reaches_up = std::any_of(plan.writes.begin(), plan.writes.end(),
+                                      [](const PlannedWrite& w) { return w.write && w.upstream; });
+  if (reaches_up && upstream == nullptr) {
+    throw RestoreWriteError(fmt::format(
+        "{}: the plan writes its upstream port {}, which is not open in this restore; nothing "
+        "was written",
+        own.address.str(), plan.upstream ? plan.upstream->str() : std::string("(unknown)")));
+  }
+  // The device a write goes to: the plan's own, or its upstream port.
+  const auto device_of = [&](const PlannedWrite& w) -> Device& {
+    return w.upstream ? *upstream : own;
+  };
   ApplyResult result;
   std::vector<const PlannedWrite*> done;
   for (std::size_t i = 0; i < plan.writes.size(); ++i) {
@@ -87,6 +100,7 @@ ApplyResult apply_plan(Device& device, const DevicePlan& plan, bool verify) {
     if (!w.write) {
       continue;
     }
+    Device& device = device_of(w);
     try {
       do_write(device, w);
     } catch (const std::exception& e) {
@@ -144,6 +158,7 @@ ApplyResult apply_plan(Device& device, const DevicePlan& plan, bool verify) {
     if (later || verify_bits == 0) {
       continue;
     }
+    Device& device = device_of(w);
     const std::uint32_t found = read_back(device, w);
     ++result.verified;
     const std::uint32_t verify = verify_bits & ~w1c_bits;

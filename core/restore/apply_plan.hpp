@@ -23,8 +23,11 @@ class RestoreWriteError : public std::runtime_error {
 };
 
 /// Writes every planned write marked `write`, in order, then (when `verify`) reads each written
-/// register back once and compares it under the verify masks of all its writes.
-ApplyResult apply_plan(Device& device, const DevicePlan& plan, bool verify);
+/// register back once and compares it under the verify masks of all its writes. Writes marked
+/// `upstream` go to `upstream` (the plan's upstream port); a plan with such writes and no port
+/// throws RestoreWriteError before writing anything.
+ApplyResult apply_plan(Device& device, const DevicePlan& plan, bool verify,
+                       Device* upstream = nullptr);
 
 /// "plugin register at 0x088 (16-bit)" for messages.
 std::string write_text(const PlannedWrite& w);

@@ -22,13 +22,46 @@ std::string cap_text(const Capability& cap) {
   return target_text(cap);
 }
 
+// The upstream port as one capability's sequence sees it: the plugin's capability there, and its
+// registers as the port's own plan (made before) leaves them.
+class UpstreamSide {
+ public:
+  UpstreamSide(Device& device, const Capability& cap, const DevicePlan* plan)
+      : cap_(cap), plan_(plan), regs_(*device.config, cap) {}
+
+  /// The plugin's capability on the port.
+  const Capability& capability() const { return cap_; }
+
+  /// The register at `offset` from the capability start: the value the port's plan leaves there
+  /// when it writes it (same offset and width), else what the device holds now.
+  std::uint32_t read(std::uint16_t offset, Width width) {
+    const std::uint64_t at = cap_.offset + offset;
+    std::optional<std::uint32_t> held;
+    if (plan_ != nullptr) {
+      for (const PlannedWrite& w : plan_->writes) {
+        if (w.write && !w.upstream && w.target == Target::config && w.offset == at &&
+            w.width == width) {
+          held = ((w.value & ~w.w1c) | (w.current & w.w1c)) & ~w.clears;
+        }
+      }
+    }
+    return held ? *held : regs_.read(offset, width);
+  }
+
+ private:
+  Capability cap_;
+  const DevicePlan* plan_;
+  RegisterCache regs_;
+};
+
 // Records the steps of one capability's restore; reads the device, never writes it.
 class PlanBuilder final : public RestoreSequence {
  public:
   PlanBuilder(Device& device, const PluginEntry& entry, const Capability& cap, const Layout& layout,
               std::span<const SavedField> saved, std::span<const ArrayValues> arrays,
-              std::vector<PlannedWrite>& out, DevicePlan& plan)
+              std::vector<PlannedWrite>& out, DevicePlan& plan, UpstreamSide* upstream)
       : plan_(plan),
+        up_(upstream),
         device_(device),
         entry_(entry),
         cap_(cap),
@@ -116,6 +149,15 @@ class PlanBuilder final : public RestoreSequence {
     return regs_.read(offset, width);
   }
 
+  std::uint32_t read_upstream_config(std::uint16_t offset, Width width) override {
+    if (up_ == nullptr) {
+      throw BadWriteRequest("read_upstream_config", offset,
+                            "the sequence read the upstream port, which is not in this restore "
+                            "(RestoreContext::upstream is null); the plugin is broken");
+    }
+    return up_->read(offset, width);
+  }
+
   std::uint32_t read_bar(std::uint8_t bar, std::uint64_t offset) override {
     if (!device_.bars || !device_.bars->has_bar(bar)) {
       throw AccessError(
@@ -129,21 +171,33 @@ class PlanBuilder final : public RestoreSequence {
     // Write-1-to-clear bits are always written as 0, whatever the request says.
     const std::uint32_t w1c = layout_bits(r, [](const Field& f) { return f.w1c; });
     const std::uint32_t allowed = allowed_bits(r) | w1c;
+    const bool up = r.target == Target::upstream_config;
     PlannedWrite w = base(r.name);
-    w.target = r.target;
+    w.target = up ? Target::config : r.target;
     w.bar = r.bar;
     w.width = r.target == Target::bar ? Width::dword : r.width;
-    w.offset = r.target == Target::config ? cap_.offset + r.offset : r.offset;
-    w.current = r.target == Target::config
-                    ? read_config(static_cast<std::uint16_t>(r.offset), r.width)
-                    : read_bar(r.bar, r.offset);
+    w.offset = r.target == Target::bar ? r.offset : base_offset(r) + r.offset;
+    const auto offset = static_cast<std::uint16_t>(r.offset);
+    w.current = r.target == Target::bar ? read_bar(r.bar, r.offset)
+                : up                    ? up_->read(offset, r.width)
+                                        : read_config(offset, r.width);
+    w.upstream = up;
+    if (up) {
+      w.capability = up_->capability();
+    }
+    if (r.phase != 0) {
+      w.phase = r.phase;
+    }
     if (((w.current ^ r.value) & ~allowed & width_mask(w.width)) != 0) {
       throw BadWriteRequest(
           r.name, r.offset,
           fmt::format("write '{}' at {} 0x{:x} changes bits 0x{:x} (0x{:x} now, 0x{:x} asked) "
                       "that its layout declares neither writable nor transient; the plugin is "
                       "broken, or its layout must declare those bits",
-                      r.name, r.target == Target::bar ? "BAR offset" : "capability offset",
+                      r.name,
+                      r.target == Target::bar ? "BAR offset"
+                      : up                    ? "the upstream port's capability offset"
+                                              : "capability offset",
                       r.offset, (w.current ^ r.value) & ~allowed & width_mask(w.width), w.current,
                       r.value));
     }
@@ -216,6 +270,11 @@ class PlanBuilder final : public RestoreSequence {
                       "configuration space, a value within a non-zero mask and at most {} us; "
                       "the plugin is broken",
                       r.name, r.offset, r.mask, r.value, r.timeout_us, kMaxDelayUs));
+    }
+    if (out_.back().upstream) {
+      throw BadWriteRequest(r.name, r.offset,
+                            "a wait was asked for after a write on the upstream port; only the "
+                            "device's own registers can be polled; the plugin is broken");
     }
     out_.back().wait = WaitStep{r.name,  static_cast<std::uint16_t>(cap_.offset + r.offset),
                                 r.width, r.mask,
@@ -298,11 +357,19 @@ class PlanBuilder final : public RestoreSequence {
   // PluginFailure naming the plugin.
   void check_request(const WriteRequest& r) const {
     const std::string who = "write '" + r.name + "'";
-    if (r.target != Target::config && r.target != Target::bar) {
+    if (r.target != Target::config && r.target != Target::bar &&
+        r.target != Target::upstream_config) {
       throw BadWriteRequest(
           r.name, r.offset,
-          fmt::format("{} has target {}, neither config nor bar; the plugin is broken", who,
-                      static_cast<unsigned>(r.target)));
+          fmt::format("{} has target {}, not config, bar or upstream_config; the plugin is broken",
+                      who, static_cast<unsigned>(r.target)));
+    }
+    if (r.target == Target::upstream_config && up_ == nullptr) {
+      throw BadWriteRequest(
+          r.name, r.offset,
+          fmt::format("{} targets the upstream port, which is not in this restore "
+                      "(RestoreContext::upstream is null); the plugin is broken",
+                      who));
     }
     const Width width = r.target == Target::bar ? Width::dword : r.width;
     if (width != Width::byte && width != Width::word && width != Width::dword) {
@@ -325,14 +392,15 @@ class PlanBuilder final : public RestoreSequence {
                       "plugin is broken",
                       who, r.offset, width_bits(width)));
     }
-    if (r.target == Target::config &&
-        (r.offset > kExtendedSize || cap_.offset + r.offset + width_bytes(width) > kExtendedSize)) {
+    if (r.target != Target::bar &&
+        (r.offset > kExtendedSize ||
+         base_offset(r) + r.offset + width_bytes(width) > kExtendedSize)) {
       throw BadWriteRequest(
           r.name, r.offset,
           fmt::format(
               "{} at offset 0x{:x} from the capability at 0x{:03x} lies outside the 4096-byte "
               "configuration space; the plugin is broken",
-              who, r.offset, cap_.offset));
+              who, r.offset, base_offset(r)));
     }
   }
 
@@ -342,12 +410,19 @@ class PlanBuilder final : public RestoreSequence {
     return layout_bits(r, [](const Field& f) { return f.writable | f.transient; });
   }
 
-  // bits_of(field) of every layout field (config) or array element field (BAR memory) whose bytes
-  // the write covers, placed at its position in the write.
+  // Where a config-space request's offset counts from: the capability on this device, or the
+  // plugin's capability on the upstream port.
+  std::uint16_t base_offset(const WriteRequest& r) const {
+    return r.target == Target::upstream_config ? up_->capability().offset : cap_.offset;
+  }
+
+  // bits_of(field) of every layout field (config, on this device or the upstream port) or array
+  // element field (this device's config or BAR memory) whose bytes the write covers, placed at
+  // its position in the write.
   template <typename Bits>
   std::uint32_t layout_bits(const WriteRequest& r, Bits&& bits_of) {
     const unsigned bytes = r.target == Target::bar ? 4U : width_bytes(r.width);
-    const std::uint64_t begin = r.target == Target::config ? cap_.offset + r.offset : r.offset;
+    const std::uint64_t begin = r.target == Target::bar ? r.offset : base_offset(r) + r.offset;
     std::uint64_t found = 0;
     const auto add = [&](std::uint64_t f_begin, const Field& f) {
       const std::uint64_t f_end = f_begin + width_bytes(f.width);
@@ -357,14 +432,16 @@ class PlanBuilder final : public RestoreSequence {
       const std::uint64_t bits = bits_of(f) & width_mask(f.width);
       found |= f_begin >= begin ? bits << (8 * (f_begin - begin)) : bits >> (8 * (begin - f_begin));
     };
-    if (r.target == Target::config) {
+    if (r.target != Target::bar) {
       for (const Field& f : layout_.fields) {
-        add(cap_.offset + f.offset, f);
+        add(base_offset(r) + f.offset, f);
       }
     }
     for_each_element([&](const Array&, const Field& f, const ArrayPlace& place, std::uint64_t at,
                          std::uint32_t, const std::string&) {
-      const bool same_space = (place.space == Space::bar) == (r.target == Target::bar) &&
+      // The upstream port's arrays are not this record's: only its fields are reachable.
+      const bool same_space = r.target != Target::upstream_config &&
+                              (place.space == Space::bar) == (r.target == Target::bar) &&
                               (r.target == Target::config || place.bar == r.bar);
       if (same_space) {
         add(at, f);
@@ -417,6 +494,7 @@ class PlanBuilder final : public RestoreSequence {
   }
 
   DevicePlan& plan_;
+  UpstreamSide* up_;  // the upstream port, when the plugin's record there is in the restore
   Device& device_;
   const PluginEntry& entry_;
   Capability cap_;
@@ -493,8 +571,99 @@ std::vector<PluginOption> options_in_force(const PluginEntry& entry, const Resto
   return out;
 }
 
+// One saved record made ready for its plugin's restore sequence: migrated to the current schema
+// and unpacked.
+struct PreparedRecord {
+  MigrationResult migrated;        // the record at the plugin's current schema
+  const Layout* layout = nullptr;  // that schema's layout
+  UnpackedPayload unpacked;        // its fields, arrays and extra bytes
+  std::vector<SavedField> saved;   // the fields as the SDK hands them over
+  std::vector<SavedArray> arrays;  // the arrays as the SDK hands them over
+};
+
+// Migrates and unpacks `record` for `entry`, adding migration notes to `plan`; refuses
+// (RestoreRefused) a record that cannot be migrated or decoded, naming `where` and `cap`.
+PreparedRecord prepare_record(const PluginEntry& entry, const Record& record, const Capability& cap,
+                              const std::string& where, const RestoreOptions& options,
+                              DevicePlan* plan) {
+  const Plugin& plugin = *entry.plugin;
+  PreparedRecord out;
+  try {
+    out.migrated =
+        migrate_record(entry, record, entry.current_schema, options.allow_lossy, options.producer);
+  } catch (const PluginFailure&) {
+    throw;
+  } catch (const std::exception& e) {
+    throw RestoreRefused(
+        fmt::format("{}: {}: {}; nothing was written", where, cap_text(cap), e.what()));
+  }
+  if (plan != nullptr && out.migrated.record.schema_version != record.schema_version) {
+    plan->notes.push_back(fmt::format("{}: plugin '{}' record migrated from schema {} to {}", where,
+                                      entry.name, record.schema_version,
+                                      out.migrated.record.schema_version));
+  }
+  if (plan != nullptr) {
+    for (const std::string& lost : out.migrated.lost) {
+      plan->notes.push_back(where + ": " + lost);
+    }
+  }
+  out.layout = find_layout(plugin, out.migrated.record.schema_version);
+  try {
+    out.unpacked = unpack_payload(entry.name, *out.layout, out.migrated.record.payload);
+  } catch (const PayloadError& e) {
+    throw RestoreRefused(
+        fmt::format("{}: {}: {}; nothing was written", where, cap_text(cap), e.what()));
+  }
+  for (std::size_t i = 0; i < out.layout->fields.size(); ++i) {
+    out.saved.push_back(
+        {out.layout->fields[i].name, out.unpacked.fields[i].value, out.unpacked.fields[i].present});
+  }
+  // Plugin-coded bytes are decoded before anything is planned: a record its plugin cannot read is
+  // refused, with nothing written.
+  if (!out.layout->extra.empty()) {
+    guarded_call(entry, where, "decoding its extra bytes", [&] {
+      return plugin.decode_extra(out.migrated.record.schema_version, out.unpacked.extra).size();
+    });
+  }
+  for (std::size_t k = 0; k < out.layout->arrays.size(); ++k) {
+    const ArrayValues& v = out.unpacked.arrays[k];
+    out.arrays.push_back({out.layout->arrays[k].name, v.saved, v.count, v.values});
+  }
+  return out;
+}
+
+// The upstream port's record of `entry`'s plugin, for the same capability type as `cap`, made
+// ready: nullopt when the port is not in the restore, has no such record, or its record cannot
+// be read (its own plan then said why).
+struct UpstreamRecord {
+  Capability cap;           // the plugin's capability on the port
+  PreparedRecord prepared;  // its record
+};
+std::optional<UpstreamRecord> upstream_record(const PluginEntry& entry, const Capability& cap,
+                                              const LinkContext& link,
+                                              const RestoreOptions& options) {
+  if (link.upstream == nullptr || link.upstream_saved == nullptr) {
+    return std::nullopt;
+  }
+  for (const Record& record : link.upstream_saved->records) {
+    if (record.plugin != entry.name || record.capability.type() != cap.type()) {
+      continue;
+    }
+    try {
+      const Capability there =
+          locate(discover(*link.upstream->config).capabilities, record, link.upstream->address);
+      return UpstreamRecord{there, prepare_record(entry, record, there,
+                                                  link.upstream->address.str(), options, nullptr)};
+    } catch (const std::exception&) {
+      return std::nullopt;
+    }
+  }
+  return std::nullopt;
+}
+
 void plan_record(Device& device, const Record& record, const Capability& cap,
-                 const Registry& registry, const RestoreOptions& options, DevicePlan& plan) {
+                 const Registry& registry, const RestoreOptions& options, DevicePlan& plan,
+                 const LinkContext& link) {
   const std::string where = device.address.str();
   const PluginEntry* entry = registry.find(record.plugin);
   if (entry == nullptr || !entry->plugin) {
@@ -505,48 +674,21 @@ void plan_record(Device& device, const Record& record, const Capability& cap,
         record.claim.empty() ? "" : " (its claim matched: " + record.claim + ")"));
   }
   const Plugin& plugin = *entry->plugin;
-  MigrationResult migrated;
-  try {
-    migrated = migrate_record(*entry, record, entry->current_schema, options.allow_lossy,
-                              options.producer);
-  } catch (const PluginFailure&) {
-    throw;
-  } catch (const std::exception& e) {
-    throw RestoreRefused(
-        fmt::format("{}: {}: {}; nothing was written", where, cap_text(cap), e.what()));
+  const PreparedRecord prepared = prepare_record(*entry, record, cap, where, options, &plan);
+  const Layout* layout = prepared.layout;
+  const std::vector<SavedField>& saved = prepared.saved;
+  const std::vector<SavedArray>& arrays = prepared.arrays;
+  const UnpackedPayload& unpacked = prepared.unpacked;
+  const std::optional<UpstreamRecord> up = upstream_record(*entry, cap, link, options);
+  const std::string up_address = up ? link.upstream->address.str() : std::string();
+  std::optional<UpstreamPort> up_port;
+  std::optional<UpstreamSide> up_side;
+  if (up) {
+    up_port = UpstreamPort{up_address, up->cap, up->prepared.saved};
+    up_side.emplace(*link.upstream, up->cap, link.upstream_plan);
   }
-  if (migrated.record.schema_version != record.schema_version) {
-    plan.notes.push_back(fmt::format("{}: plugin '{}' record migrated from schema {} to {}", where,
-                                     entry->name, record.schema_version,
-                                     migrated.record.schema_version));
-  }
-  for (const std::string& lost : migrated.lost) {
-    plan.notes.push_back(where + ": " + lost);
-  }
-  const Layout* layout = find_layout(plugin, migrated.record.schema_version);
-  UnpackedPayload unpacked;
-  try {
-    unpacked = unpack_payload(entry->name, *layout, migrated.record.payload);
-  } catch (const PayloadError& e) {
-    throw RestoreRefused(
-        fmt::format("{}: {}: {}; nothing was written", where, cap_text(cap), e.what()));
-  }
-  std::vector<SavedField> saved;
-  for (std::size_t i = 0; i < layout->fields.size(); ++i) {
-    saved.push_back({layout->fields[i].name, unpacked.fields[i].value, unpacked.fields[i].present});
-  }
-  // Plugin-coded bytes are decoded before anything is planned: a record its plugin cannot read is
-  // refused, with nothing written.
-  if (!layout->extra.empty()) {
-    guarded_call(*entry, where, "decoding its extra bytes", [&] {
-      return plugin.decode_extra(migrated.record.schema_version, unpacked.extra).size();
-    });
-  }
-  std::vector<SavedArray> arrays;
-  for (std::size_t k = 0; k < layout->arrays.size(); ++k) {
-    const ArrayValues& v = unpacked.arrays[k];
-    arrays.push_back({layout->arrays[k].name, v.saved, v.count, v.values});
-  }
+  const bool below = std::find(link.plugins_below.begin(), link.plugins_below.end(), entry->name) !=
+                     link.plugins_below.end();
   const std::vector<PluginOption> plugin_options = options_in_force(*entry, options, where);
   const RestoreContext ctx{.capability = cap,
                            .fields = saved,
@@ -555,8 +697,11 @@ void plan_record(Device& device, const Record& record, const Capability& cap,
                            .arrays = arrays,
                            .kernel_resources = device.kernel_resources,
                            .bar_mismatch = options.bar_mismatch,
-                           .options = plugin_options};
-  PlanBuilder builder(device, *entry, cap, *layout, saved, unpacked.arrays, plan.writes, plan);
+                           .options = plugin_options,
+                           .upstream = up_port ? &*up_port : nullptr,
+                           .downstream_restored = below};
+  PlanBuilder builder(device, *entry, cap, *layout, saved, unpacked.arrays, plan.writes, plan,
+                      up_side ? &*up_side : nullptr);
   builder.check_array_places();  // first: the must-match reads elements where they are placed
   builder.check_must_match();
   // A plugin's Refusal is the plugin doing its job (not a failure): its text refuses the device.
@@ -583,7 +728,7 @@ void check_bound_driver(const Device& device, const DevicePlan& plan,
     return;
   }
   for (const PlannedWrite& w : plan.writes) {
-    if (w.write && w.capability.kind == CapKind::header) {
+    if (w.write && !w.upstream && w.capability.kind == CapKind::header) {
       throw RestoreRefused(fmt::format(
           "{}: driver '{}' is bound, and the restore would write its configuration header ({} at "
           "0x{:03x}, 0x{:x} now, 0x{:x} saved); nothing was written. Unbind the driver first "
@@ -600,11 +745,11 @@ void check_bound_driver(const Device& device, const DevicePlan& plan,
 // After a write that may reset the function, what was read while planning no longer tells what
 // the device holds: every later write is made.
 void settle_values(std::vector<PlannedWrite>& writes) {
-  std::map<std::tuple<Target, std::uint8_t, std::uint64_t>, std::uint32_t> holds;
+  std::map<std::tuple<bool, Target, std::uint8_t, std::uint64_t>, std::uint32_t> holds;
   bool after_reset = false;
   for (PlannedWrite& w : writes) {
     w.forced = w.forced || after_reset;
-    const auto key = std::make_tuple(w.target, w.bar, w.offset);
+    const auto key = std::make_tuple(w.upstream, w.target, w.bar, w.offset);
     const auto it = holds.find(key);
     if (it != holds.end()) {
       w.current = it->second;
@@ -623,6 +768,11 @@ void settle_values(std::vector<PlannedWrite>& writes) {
 
 DevicePlan plan_restore(Device& device, const DeviceSection& saved, const Registry& registry,
                         const RestoreOptions& options) {
+  return plan_restore(device, saved, registry, options, LinkContext{});
+}
+
+DevicePlan plan_restore(Device& device, const DeviceSection& saved, const Registry& registry,
+                        const RestoreOptions& options, const LinkContext& link) {
   DevicePlan plan{device.address, {}, {}, {}, {}, false};
   const DeviceIdentity now = read_identity(*device.config);
   check_identity(device.address, saved.identity, now, options);
@@ -640,7 +790,7 @@ DevicePlan plan_restore(Device& device, const DeviceSection& saved, const Regist
     }
     const Capability cap = locate(found.capabilities, record, device.address);
     if (options.on_plugin_failure != PluginFailureMode::capability) {
-      plan_record(device, record, cap, registry, options, plan);
+      plan_record(device, record, cap, registry, options, plan, link);
       continue;
     }
     // Drop whatever this record had planned when its plugin fails, keep the rest of the device.
@@ -648,7 +798,7 @@ DevicePlan plan_restore(Device& device, const DeviceSection& saved, const Regist
     const std::size_t notes_before = plan.notes.size();
     const std::size_t warnings_before = plan.warnings.size();
     try {
-      plan_record(device, record, cap, registry, options, plan);
+      plan_record(device, record, cap, registry, options, plan, link);
     } catch (const PluginFailure& e) {
       plan.writes.resize(writes_before);
       plan.notes.resize(notes_before);
@@ -662,6 +812,10 @@ DevicePlan plan_restore(Device& device, const DeviceSection& saved, const Regist
   std::stable_sort(plan.writes.begin(), plan.writes.end(),
                    [](const PlannedWrite& a, const PlannedWrite& b) { return a.phase < b.phase; });
   settle_values(plan.writes);
+  if (std::any_of(plan.writes.begin(), plan.writes.end(),
+                  [](const PlannedWrite& w) { return w.upstream; })) {
+    plan.upstream = link.upstream->address;
+  }
   check_bound_driver(device, plan, options);
   return plan;
 }

@@ -99,6 +99,15 @@ struct PlannedWrite {
   bool resets = false;             ///< when written, it may reset the function's other registers
   std::uint32_t clears = 0;        ///< W1C bits written as 1 on purpose, to clear them
   std::optional<WaitStep> wait;    ///< polled after the write, when it is made
+  /// Written to the plan's upstream port (DevicePlan::upstream), not the device: a plugin
+  /// programming both ends of a link (Target::upstream_config).
+  bool upstream = false;
+};
+
+/// A write another device's plan makes on this device (its upstream port's), shown with both.
+struct ForeignWrite {
+  PciAddress by;       ///< the device whose restore makes it
+  PlannedWrite write;  ///< the write, as planned there
 };
 
 /// Every write planned for one device, in execution order.
@@ -113,6 +122,19 @@ struct DevicePlan {
   bool excluded = false;  ///< a plugin failed under plugin_failure = "device": write nothing
   /// What plugins said they leave out, and why (RestoreSequence::note); also in `notes`.
   std::vector<std::string> warnings{};
+  /// The upstream port the writes marked `upstream` go to (restored in the same run, before).
+  std::optional<PciAddress> upstream{};
+  /// Writes the restores of the functions below this port make on it, in their order.
+  std::vector<ForeignWrite> from_below{};
+};
+
+/// The link around a device in a restore of several: its upstream port when restored in the same
+/// run (planned before it), and the plugins whose records the functions below it carry.
+struct LinkContext {
+  Device* upstream = nullptr;                     ///< the upstream port, when in the restore
+  const DeviceSection* upstream_saved = nullptr;  ///< its saved section
+  const DevicePlan* upstream_plan = nullptr;      ///< its plan: what its registers will hold
+  std::vector<std::string> plugins_below{};       ///< plugins of the functions on its secondary bus
 };
 
 /// Checks identity, locates each saved capability, migrates each record to its plugin's current
@@ -123,5 +145,11 @@ struct DevicePlan {
 /// plan.left_out. (The `device` mode is handled by plan_restores.)
 DevicePlan plan_restore(Device& device, const DeviceSection& saved, const Registry& registry,
                         const RestoreOptions& options);
+
+/// Same, for a device of a restore of several: plugins see the upstream port's record of
+/// themselves and may plan writes on that port (RestoreContext::upstream), and learn whether the
+/// functions below carry their records (RestoreContext::downstream_restored).
+DevicePlan plan_restore(Device& device, const DeviceSection& saved, const Registry& registry,
+                        const RestoreOptions& options, const LinkContext& link);
 
 }  // namespace capstate::core

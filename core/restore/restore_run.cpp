@@ -29,29 +29,60 @@ std::optional<std::pair<unsigned, unsigned>> bus_range(Device& device) {
   return std::make_pair(secondary, subordinate);
 }
 
+// One selected section before planning: its device, opened, and the options in force for it.
+struct Pending {
+  const DeviceSection* section = nullptr;
+  RestoreOptions options;
+  Device device;
+  std::optional<std::pair<unsigned, unsigned>> range;  // its bus range when it is a bridge
+};
+
 // Orders the restores upstream first: a device behind bridges of the same restore comes after
 // them (depth = how many of those bridges forward to its bus), so an upstream port holds its
-// state before the devices below it are written (PTM enables, L1 PM Substates). Equal depths
-// keep the state file's order.
-void order_upstream_first(std::vector<DeviceRestore>& restores) {
-  std::vector<std::pair<PciAddress, std::pair<unsigned, unsigned>>> bridges;
-  for (DeviceRestore& r : restores) {
-    if (const auto range = bus_range(r.device)) {
-      bridges.emplace_back(r.plan.address, *range);
-    }
-  }
-  if (bridges.empty()) {
-    return;
-  }
+// state before the devices below it are written (PTM enables, L1 PM Substates), and is planned
+// before them, so their plans can build on what its plan leaves. Equal depths keep the state
+// file's order.
+void order_upstream_first(std::vector<Pending>& pending) {
   const auto depth = [&](const PciAddress& a) {
-    return std::count_if(bridges.begin(), bridges.end(), [&](const auto& b) {
-      return b.first.domain == a.domain && a.bus >= b.second.first && a.bus <= b.second.second;
+    return std::count_if(pending.begin(), pending.end(), [&](const Pending& b) {
+      return b.range && b.section->address.domain == a.domain && a.bus >= b.range->first &&
+             a.bus <= b.range->second;
     });
   };
-  std::stable_sort(restores.begin(), restores.end(),
-                   [&](const DeviceRestore& x, const DeviceRestore& y) {
-                     return depth(x.plan.address) < depth(y.plan.address);
-                   });
+  std::stable_sort(pending.begin(), pending.end(), [&](const Pending& x, const Pending& y) {
+    return depth(x.section->address) < depth(y.section->address);
+  });
+}
+
+// Whether `port` is the bridge right above `device`: its secondary bus is the device's bus.
+bool directly_below(const std::optional<std::pair<unsigned, unsigned>>& port_range,
+                    const PciAddress& port, const PciAddress& device) {
+  return port_range && port.domain == device.domain && port_range->first == device.bus &&
+         !(port == device);
+}
+
+// The link context of pending[i]: its upstream port among the restores planned so far (not left
+// out), and the plugins whose records the pending devices right below it carry.
+LinkContext link_of(std::vector<Pending>& pending, std::size_t i,
+                    std::vector<DeviceRestore>& planned) {
+  LinkContext link;
+  const PciAddress& self = pending[i].section->address;
+  for (std::size_t j = 0; j < i; ++j) {
+    if (directly_below(pending[j].range, pending[j].section->address, self) &&
+        !planned[j].plan.excluded) {
+      link.upstream = &planned[j].device;
+      link.upstream_saved = pending[j].section;
+      link.upstream_plan = &planned[j].plan;
+    }
+  }
+  for (const Pending& p : pending) {
+    if (directly_below(pending[i].range, self, p.section->address)) {
+      for (const Record& r : p.section->records) {
+        link.plugins_below.push_back(r.plugin);
+      }
+    }
+  }
+  return link;
 }
 
 }  // namespace
@@ -73,12 +104,12 @@ std::vector<DeviceRestore> plan_restores_with(
   std::sort(present.begin(), present.end());
   std::vector<PciAddress> wanted = addresses;
   std::sort(wanted.begin(), wanted.end());
-  std::vector<DeviceRestore> restores;
+  std::vector<Pending> pending;
   for (const DeviceSection& section : file.devices) {
     if (!wanted.empty() && !std::binary_search(wanted.begin(), wanted.end(), section.address)) {
       continue;
     }
-    const RestoreOptions options = options_for(section);
+    RestoreOptions options = options_for(section);
     if (!std::binary_search(present.begin(), present.end(), section.address)) {
       throw RestoreRefused(fmt::format(
           "{}: saved in the file but not present in {}; nothing was written. Restore the other "
@@ -86,11 +117,25 @@ std::vector<DeviceRestore> plan_restores_with(
           section.address.str(), source.describe()));
     }
     Device device = source.open(section.address);
+    const auto range = bus_range(device);
+    pending.push_back({&section, std::move(options), std::move(device), range});
+  }
+  if (pending.empty()) {
+    throw RestoreRefused("no device of the state file matches the selection; nothing was written");
+  }
+  order_upstream_first(pending);
+  std::vector<DeviceRestore> restores;
+  restores.reserve(pending.size());  // link contexts point at earlier restores
+  for (std::size_t i = 0; i < pending.size(); ++i) {
+    const DeviceSection& section = *pending[i].section;
+    const RestoreOptions& options = pending[i].options;
+    const LinkContext link = link_of(pending, i, restores);
+    Device& device = pending[i].device;
     DevicePlan plan;
     if (options.on_plugin_failure == PluginFailureMode::device) {
       // All or nothing for this device: its plan is dropped whole when a plugin fails.
       try {
-        plan = plan_restore(device, section, registry, options);
+        plan = plan_restore(device, section, registry, options, link);
       } catch (const PluginFailure& e) {
         plan = DevicePlan{section.address, {}, {}, {}, {}, true};
         plan.left_out.push_back(fmt::format(
@@ -100,21 +145,41 @@ std::vector<DeviceRestore> plan_restores_with(
         plan.notes.push_back(plan.left_out.back());
       }
     } else {
-      plan = plan_restore(device, section, registry, options);
+      plan = plan_restore(device, section, registry, options, link);
+    }
+    // The upstream port's plan shows the writes this device's restore makes on it.
+    if (plan.upstream) {
+      for (DeviceRestore& r : restores) {
+        if (r.plan.address == *plan.upstream) {
+          for (const PlannedWrite& w : plan.writes) {
+            if (w.upstream) {
+              r.plan.from_below.push_back({plan.address, w});
+            }
+          }
+        }
+      }
     }
     restores.push_back({std::move(device), std::move(plan), {}});
   }
-  if (restores.empty()) {
-    throw RestoreRefused("no device of the state file matches the selection; nothing was written");
-  }
-  order_upstream_first(restores);
   return restores;
+}
+
+Device* upstream_device(std::vector<DeviceRestore>& restores, const DevicePlan& plan) {
+  if (!plan.upstream) {
+    return nullptr;
+  }
+  for (DeviceRestore& r : restores) {
+    if (r.plan.address == *plan.upstream) {
+      return &r.device;
+    }
+  }
+  return nullptr;
 }
 
 void apply_restores(std::vector<DeviceRestore>& restores, bool verify) {
   for (DeviceRestore& r : restores) {
     if (!r.plan.excluded) {
-      r.result = apply_plan(r.device, r.plan, verify);
+      r.result = apply_plan(r.device, r.plan, verify, upstream_device(restores, r.plan));
     }
   }
 }

@@ -19,7 +19,9 @@ struct DeviceRestore {
 
 /// Plans the sections of `file` whose addresses are in `addresses` (all when empty) against
 /// `source`, upstream first: a device behind a bridge of the same restore comes after it (else
-/// the file's order). Every device is planned before anything is written; any refusal throws. With
+/// the file's order), and is planned after it, with the port's record as its plugins'
+/// RestoreContext::upstream. Every device is planned before anything is written; any refusal
+/// throws. With
 /// options.on_plugin_failure == device, a device whose plugin fails gets an excluded plan (no
 /// writes, the reason in plan.left_out) and the others proceed.
 std::vector<DeviceRestore> plan_restores(DeviceSource& source, const StateFile& file,
@@ -27,14 +29,17 @@ std::vector<DeviceRestore> plan_restores(DeviceSource& source, const StateFile& 
                                          const Registry& registry, const RestoreOptions& options);
 
 /// Same, with each device's options from `options_for` (called once per selected section, in file
-/// order, before that device is planned).
+/// order, before any device is planned).
 std::vector<DeviceRestore> plan_restores_with(
     DeviceSource& source, const StateFile& file, const std::vector<PciAddress>& addresses,
     const Registry& registry,
     const std::function<RestoreOptions(const DeviceSection&)>& options_for);
 
-/// Applies every plan that is not excluded, in order (devices in file order); stops at the first
-/// failed write.
+/// The opened upstream port that `plan`'s upstream writes go to; nullptr when it makes none.
+Device* upstream_device(std::vector<DeviceRestore>& restores, const DevicePlan& plan);
+
+/// Applies every plan that is not excluded, in order (upstream first); stops at the first failed
+/// write.
 void apply_restores(std::vector<DeviceRestore>& restores, bool verify);
 
 }  // namespace capstate::core

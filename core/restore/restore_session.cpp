@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <ctime>
+#include <map>
 #include <optional>
 #include <stdexcept>
 #include <utility>
@@ -118,7 +119,7 @@ void check_state_file(const RestoreRequest& request) {
 // Every planned device and whether it is read back.
 struct Planned {
   std::vector<DeviceRestore> restores;  // in file order
-  std::vector<bool> verify;             // per restore
+  std::map<PciAddress, bool> verify;    // per device
 };
 
 // Plans each selected section with its own device policy, in one pass over the file; every
@@ -141,7 +142,7 @@ Planned plan_all(const RestoreRequest& request, const Registry& registry,
     observer.device_started(section.address);
     const DevicePolicy p = effective(*request.policy, section.address, section.identity.vendor_id,
                                      section.identity.device_id);
-    out.verify.push_back(request.verify && p.verify.value);
+    out.verify[section.address] = request.verify && p.verify.value;
     return restore_options(request.overrides, file, p, compare);
   };
   out.restores = plan_restores_with(*request.source, file, request.only, registry, options_for);
@@ -204,7 +205,9 @@ void apply_all(Planned& planned, const UndoChoice& undo, const fs::path& undo_fi
       continue;  // a plugin failed while planning it: nothing is written to it
     }
     try {
-      restores[i].result = apply_plan(restores[i].device, restores[i].plan, planned.verify[i]);
+      restores[i].result = apply_plan(restores[i].device, restores[i].plan,
+                                      planned.verify.at(restores[i].plan.address),
+                                      upstream_device(restores, restores[i].plan));
     } catch (const RestoreWriteError& e) {
       throw RestoreWriteError(
           write_failure_text(e.what(), restores, i, undo_file, undo.none_reason));
@@ -311,7 +314,8 @@ RestoreOutcome run_restore(const RestoreRequest& request, RestoreObserver& obser
   }
   for (std::size_t i = 0; i < planned.restores.size(); ++i) {
     DeviceRestore& r = planned.restores[i];
-    outcome.devices.push_back({std::move(r.plan), planned.verify[i], std::move(r.result)});
+    const bool verify = planned.verify.at(r.plan.address);
+    outcome.devices.push_back({std::move(r.plan), verify, std::move(r.result)});
   }
   return outcome;
 }

@@ -24,16 +24,25 @@ bool same_instance(const Capability& a, const Capability& b) {
   return a.kind == b.kind && a.id == b.id && a.offset == b.offset;
 }
 
-/// The capability instances a plan writes or compares, in plan order, each once.
+/// The capability instances of a device that its plan writes or compares, and those the plans
+/// of the functions below it write on it, in plan order, each once.
 std::vector<Capability> planned_capabilities(const DevicePlan& plan) {
   std::vector<Capability> caps;
-  for (const PlannedWrite& w : plan.writes) {
+  const auto add = [&caps](const PlannedWrite& w) {
     const bool known = std::any_of(caps.begin(), caps.end(), [&](const Capability& c) {
       return same_instance(c, w.capability);
     });
     if (!known) {
       caps.push_back(w.capability);
     }
+  };
+  for (const PlannedWrite& w : plan.writes) {
+    if (!w.upstream) {
+      add(w);
+    }
+  }
+  for (const ForeignWrite& f : plan.from_below) {
+    add(f.write);
   }
   return caps;
 }

@@ -14,14 +14,16 @@ constexpr std::array<OptionSpec, 1> kOptions{{
             "AER (the logged errors are lost)"},
 }};
 
-// Writes back the set bits of one status register, which clears exactly them.
+// Writes back the set bits of one status register, which clears exactly them; its read-only
+// bits (Root Error Status's Interrupt Message Number) are written as read.
 void clear(RestoreSequence& seq, const char* name, std::uint16_t offset, std::uint32_t w1c) {
-  const std::uint32_t set = seq.read_config(offset, Width::dword) & w1c;
+  const std::uint32_t now = seq.read_config(offset, Width::dword);
+  const std::uint32_t set = now & w1c;
   if (set != 0) {
     seq.write({.name = name,
                .offset = offset,
                .width = Width::dword,
-               .value = set,
+               .value = now,
                .always = true,
                .clears = set});
   }

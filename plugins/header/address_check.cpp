@@ -23,13 +23,13 @@ std::string hex(std::uint64_t v) {
 }
 
 std::uint32_t value_or_zero(std::span<const SavedField> fields, std::string_view name) {
-  return saved_value(fields, name).value_or(0);
+  return saved_if_present(fields, name).value_or(0);
 }
 
 void add_window(std::vector<SavedRange>& out, std::span<const SavedField> fields,
                 std::size_t resource_lines) {
   const std::size_t first = resource_lines - kBridgeWindows;
-  if (const auto io = saved_value(fields, "io_base_limit")) {
+  if (const auto io = saved_if_present(fields, "io_base_limit")) {
     const std::uint32_t upper = value_or_zero(fields, "io_upper");
     const bool wide = (*io & 0x0f) == 0x01;  // 32-bit I/O addressing
     SavedRange r{.kind = RangeKind::io_window,
@@ -41,7 +41,7 @@ void add_window(std::vector<SavedRange>& out, std::span<const SavedField> fields
     r.enabled = r.start <= r.end;
     out.push_back(r);
   }
-  if (const auto mem = saved_value(fields, "memory_base_limit")) {
+  if (const auto mem = saved_if_present(fields, "memory_base_limit")) {
     SavedRange r{.kind = RangeKind::memory_window,
                  .label = "memory window",
                  .fields = {"memory_base_limit"},
@@ -51,7 +51,7 @@ void add_window(std::vector<SavedRange>& out, std::span<const SavedField> fields
     r.enabled = r.start <= r.end;
     out.push_back(r);
   }
-  if (const auto pref = saved_value(fields, "prefetchable_base_limit")) {
+  if (const auto pref = saved_if_present(fields, "prefetchable_base_limit")) {
     const bool wide = (*pref & 0x0f) == 0x01;  // 64-bit prefetchable window
     SavedRange r{.kind = RangeKind::prefetchable_window,
                  .label = "prefetchable window",
@@ -71,8 +71,8 @@ void add_window(std::vector<SavedRange>& out, std::span<const SavedField> fields
 
 }  // namespace
 
-std::optional<std::uint32_t> saved_value(std::span<const SavedField> fields,
-                                         std::string_view name) {
+std::optional<std::uint32_t> saved_if_present(std::span<const SavedField> fields,
+                                              std::string_view name) {
   for (const SavedField& f : fields) {
     if (f.name == name && f.present) {
       return f.value;
@@ -91,7 +91,7 @@ std::vector<SavedRange> saved_ranges(std::span<const SavedField> fields,
   static constexpr std::string_view kBars[] = {"bar0", "bar1", "bar2", "bar3", "bar4", "bar5"};
   std::vector<SavedRange> out;
   for (std::size_t i = 0; i < 6; ++i) {
-    const auto v = saved_value(fields, kBars[i]);
+    const auto v = saved_if_present(fields, kBars[i]);
     if (!v) {
       continue;
     }
@@ -99,10 +99,11 @@ std::vector<SavedRange> saved_ranges(std::span<const SavedField> fields,
     if ((*v & kIoSpace) != 0) {
       r.kind = RangeKind::io_bar;
       r.start = *v & kIoAddress;
-    } else if ((*v & kMemType) == kMemType64 && i + 1 < 6 && saved_value(fields, kBars[i + 1])) {
+    } else if ((*v & kMemType) == kMemType64 && i + 1 < 6 &&
+               saved_if_present(fields, kBars[i + 1])) {
       r.kind = RangeKind::memory_bar64;
       r.fields.push_back(kBars[i + 1]);
-      r.start = (*v & kMemAddress) | (std::uint64_t{*saved_value(fields, kBars[i + 1])} << 32);
+      r.start = (*v & kMemAddress) | (std::uint64_t{*saved_if_present(fields, kBars[i + 1])} << 32);
       ++i;
     } else {
       r.kind = RangeKind::memory_bar;
@@ -111,7 +112,7 @@ std::vector<SavedRange> saved_ranges(std::span<const SavedField> fields,
     out.push_back(std::move(r));
   }
   for (const std::string_view rom : {std::string_view("rom"), std::string_view("rom_bridge")}) {
-    if (const auto v = saved_value(fields, rom)) {
+    if (const auto v = saved_if_present(fields, rom)) {
       out.push_back({.kind = RangeKind::rom,
                      .label = "Expansion ROM",
                      .fields = {rom},
@@ -120,7 +121,8 @@ std::vector<SavedRange> saved_ranges(std::span<const SavedField> fields,
     }
   }
   // A bridge's list ends with its windows (after the SR-IOV lines when the kernel has them).
-  if (saved_value(fields, "bus_numbers") && resource_lines >= kRomResource + 1 + kBridgeWindows) {
+  if (saved_if_present(fields, "bus_numbers") &&
+      resource_lines >= kRomResource + 1 + kBridgeWindows) {
     add_window(out, fields, resource_lines);
   }
   return out;

@@ -34,8 +34,9 @@ struct SavedRange {
   bool enabled = true;                     ///< windows: base <= limit
 };
 
-/// The saved field values by name.
-std::optional<std::uint32_t> saved_value(std::span<const SavedField> fields, std::string_view name);
+/// The saved value of field `name`; nullopt when the device lacked it or the layout has none.
+std::optional<std::uint32_t> saved_if_present(std::span<const SavedField> fields,
+                                              std::string_view name);
 
 /// The address ranges the saved header holds: BARs (a 64-bit BAR once), the ROM BAR and, for a
 /// bridge whose resource list has the four window lines at its end, the three windows.

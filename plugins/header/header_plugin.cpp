@@ -25,7 +25,7 @@ bool would_write(const SavedRange& range, std::span<const SavedField> fields,
                  RestoreSequence& seq) {
   for (const std::string_view name : range.fields) {
     const Field& f = layout_field(name);
-    const auto saved = saved_value(fields, name);
+    const auto saved = saved_if_present(fields, name);
     if (saved && ((seq.read_config(f.offset, f.width) ^ *saved) & f.writable & ~f.w1c) != 0) {
       return true;
     }

@@ -13,6 +13,11 @@ inline constexpr std::uint16_t kCapabilityId = 0x10;
 inline constexpr std::uint16_t kRestorePhase = 200;
 /// Restore phase of the ASPM control bits: last, after LTR and everything else is in place.
 inline constexpr std::uint16_t kAspmPhase = 500;
+/// Restore phase in which ASPM is turned off on both ends of a link restored together: after
+/// LTR (100), before L1 PM Substates (150), as pci_restore_aspm_l1ss_state does.
+inline constexpr std::uint16_t kLinkQuietPhase = 140;
+/// Offset of Link Control from the capability start.
+inline constexpr std::uint16_t kLinkControl = 0x10;
 
 /// Offset of the PCI Express Capabilities (Flags) register: version 0x000f, type 0x00f0, slot
 /// 0x0100.

@@ -1,4 +1,5 @@
-// The pcie plugin: PCI Express capability control registers, all described as data.
+// The pcie plugin: PCI Express capability control registers, described as data, and ASPM
+// across a link restored at both ends.
 #pragma once
 
 #include "capstate/sdk/plugin.hpp"
@@ -14,6 +15,9 @@ class PciePlugin final : public Plugin {
   std::span<const Layout> layouts() const override;
   /// Steps between schemas 1 and 2 from pcie_migrations.hpp.
   std::span<const MigrationStep> migrations() const override;
+  /// The layout's fields; with the upstream port in the same restore, ASPM off on both ends of
+  /// the link first and the port's ASPM back on last.
+  void restore_sequence(const RestoreContext& ctx, RestoreSequence& seq) const override;
 };
 
 }  // namespace capstate::pcie

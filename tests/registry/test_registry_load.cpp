@@ -99,7 +99,7 @@ TEST(RegistryLoad, WrongAbiStampIsRefusedShowingBothValues) {
   const PluginEntry& e = entry_named(reg, "badabi.so");
   EXPECT_EQ(e.status, PluginStatus::refused);
   EXPECT_EQ(e.reason,
-            "ABI stamp mismatch: sdk_abi_version plugin 999, host 4 — rebuild the plugin against "
+            "ABI stamp mismatch: sdk_abi_version plugin 999, host 5 — rebuild the plugin against "
             "this capstate SDK");
   EXPECT_EQ(e.plugin, nullptr);
   EXPECT_EQ(e.name, "");  // never asked

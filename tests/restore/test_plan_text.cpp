@@ -71,9 +71,11 @@ TEST(RestorePlanText, JsonHasEveryKey) {
   for (const auto& [key, value] : first.items()) {
     keys.push_back(key);
   }
-  EXPECT_THAT(keys, ElementsAre("address", "notes", "writes"));
+  EXPECT_THAT(keys, ElementsAre("address", "notes", "warnings", "writes", "from_below"));
   EXPECT_EQ(first["address"], "0000:00:1c.0");
   EXPECT_TRUE(first["notes"].is_array() && first["notes"].empty());
+  EXPECT_TRUE(first["warnings"].is_array() && first["warnings"].empty());
+  EXPECT_TRUE(first["from_below"].is_array() && first["from_below"].empty());
   ASSERT_EQ(first["writes"].size(), 7U);
   const nlohmann::ordered_json& w = first["writes"][0];
   keys.clear();
@@ -82,7 +84,8 @@ TEST(RestorePlanText, JsonHasEveryKey) {
   }
   EXPECT_THAT(keys, ElementsAre("phase", "plugin", "capability", "register", "target", "bar",
                                 "offset", "width", "current", "value", "mask", "verify", "write",
-                                "retries", "delay_us", "clears", "wait"));
+                                "retries", "delay_us", "clears", "wait", "device"));
+  EXPECT_EQ(w["device"], "0000:00:1c.0");
   EXPECT_EQ(w["retries"], 0);
   EXPECT_EQ(w["delay_us"], 0);
   EXPECT_EQ(w["clears"], 0);

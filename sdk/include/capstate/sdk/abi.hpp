@@ -8,7 +8,7 @@
 namespace capstate {
 
 /// Version of the plugin ABI; bumped whenever an SDK type or virtual function changes.
-inline constexpr std::uint32_t kSdkAbiVersion = 4;
+inline constexpr std::uint32_t kSdkAbiVersion = 5;
 
 #if defined(__clang__)
 #define CAPSTATE_COMPILER_FAMILY "clang"

@@ -17,6 +17,9 @@ namespace capstate {
 enum class Target : std::uint8_t {
   config,  ///< configuration space, offset relative to the capability start
   bar,     ///< BAR memory, offset within the BAR
+  /// configuration space of the upstream port of the function's link (RestoreContext::upstream),
+  /// offset relative to the same plugin's capability there
+  upstream_config,
 };
 
 /// One write a plugin's restore sequence asks for (beyond the layout's fields). It may change only
@@ -35,6 +38,9 @@ struct WriteRequest {
   /// Write-1-to-clear bits of the layout this write sets to 1 on purpose, to clear them (e.g. an
   /// error status cleared before its masks are restored); every other W1C bit is written as 0.
   std::uint32_t clears = 0;
+  /// Restore phase of this write; 0 = the plugin's phase (e.g. ASPM turned off on both ends of a
+  /// link before L1 PM Substates are programmed, then on again last).
+  std::uint16_t phase = 0;
 };
 
 /// A condition a restore step waits for after a write, polling the register (e.g. an arbitration
@@ -92,6 +98,14 @@ struct SavedArray {
   std::span<const std::uint32_t> values;  ///< when saved: count x element fields, in order
 };
 
+/// The same plugin's record on the upstream port of the function's link (the bridge whose secondary
+/// bus is the function's bus), when that port is restored in the same run, before the function.
+struct UpstreamPort {
+  std::string_view address;            ///< the port's address ("0000:00:1c.0"), for notes
+  Capability capability;               ///< the plugin's capability on the port
+  std::span<const SavedField> fields;  ///< the port's saved fields (current schema)
+};
+
 /// The saved state handed to a plugin's restore sequence (already migrated to the current schema).
 struct RestoreContext {
   const Capability& capability;             ///< the capability on the device being restored
@@ -104,7 +118,24 @@ struct RestoreContext {
   BarMismatch bar_mismatch = BarMismatch::refuse;  ///< policy for saved addresses the kernel moved
   /// Every option the plugin declares (PluginInfo::options), with the value in force.
   std::span<const PluginOption> options = {};
+  /// The upstream port's record of this plugin, when the port is restored in the same run: the
+  /// sequence may then read and write the port's capability (Target::upstream_config), as the
+  /// kernel programs both ends of a link from the downstream function. nullptr otherwise.
+  const UpstreamPort* upstream = nullptr;
+  /// Whether a function right below this port (on its secondary bus), restored in the same run
+  /// after it, carries a record of this plugin and so programs the link's both ends.
+  bool downstream_restored = false;
 };
+
+/// The value of field `name` in `fields`; 0 when absent there or not in the layout.
+inline std::uint32_t saved_value(std::span<const SavedField> fields, std::string_view name) {
+  for (const SavedField& f : fields) {
+    if (f.name == name) {
+      return f.present ? f.value : 0;
+    }
+  }
+  return 0;
+}
 
 /// The saved field `name` of `ctx`; nullptr when the layout has no such field.
 inline const SavedField* saved_field(const RestoreContext& ctx, std::string_view name) {
@@ -118,8 +149,7 @@ inline const SavedField* saved_field(const RestoreContext& ctx, std::string_view
 
 /// The saved value of field `name`; 0 when the device lacked it or the layout has no such field.
 inline std::uint32_t saved_value(const RestoreContext& ctx, std::string_view name) {
-  const SavedField* f = saved_field(ctx, name);
-  return f != nullptr && f->present ? f->value : 0;
+  return saved_value(ctx.fields, name);
 }
 
 /// The saved array `name` of `ctx`; nullptr when the layout has no such array.
@@ -149,6 +179,9 @@ class RestoreSequence {
 
   /// Current value of a register of the capability (read from the device once, then cached).
   virtual std::uint32_t read_config(std::uint16_t offset, Width width) = 0;
+  /// Value of a register of the plugin's capability on the upstream port (RestoreContext::upstream)
+  /// as the port's own restore leaves it; throws when there is no upstream port in the restore.
+  virtual std::uint32_t read_upstream_config(std::uint16_t offset, Width width) = 0;
   /// Current value of a BAR dword.
   virtual std::uint32_t read_bar(std::uint8_t bar, std::uint64_t offset) = 0;
   /// Appends a write the plugin needs (skipped when unchanged unless `always`).
