@@ -25,25 +25,50 @@ wait_for() {
   return 0
 }
 
+# The PCI address of the parent bridge of device $1.
+parent_of() {
+  basename "$(dirname "$(readlink -f "/sys/bus/pci/devices/$1")")"
+}
+
 # Sets NVME, NIC (PCI addresses of the QEMU NVMe controller and the e1000e) and RP_NVME, RP_NIC
-# (the root ports above them). Returns 1 when one is missing.
+# (the root ports above them). Returns 1 when one is missing. Also sets, for scenarios 8 and 9,
+# SRIOV_PF (the second NVMe controller, the one with an SR-IOV capability: sysfs offers
+# sriov_totalvfs for it) and RP_SRIOV (its root port); both stay empty when QEMU has no such
+# controller, and scenario 9 then fails.
 find_devices() {
   NVME=""
   NIC=""
+  SRIOV_PF=""
   for d in /sys/bus/pci/devices/*; do
-    [ "$(cat "$d/class")" = "0x010802" ] && NVME="${d##*/}"
+    if [ "$(cat "$d/class")" = "0x010802" ]; then
+      if [ -e "$d/sriov_totalvfs" ]; then SRIOV_PF="${d##*/}"; else NVME="${d##*/}"; fi
+    fi
     [ "$(cat "$d/vendor"):$(cat "$d/device")" = "0x8086:0x10d3" ] && NIC="${d##*/}"
   done
   [ -n "$NVME" ] && [ -n "$NIC" ] || return 1
-  RP_NVME="$(basename "$(dirname "$(readlink -f "/sys/bus/pci/devices/$NVME")")")"
-  RP_NIC="$(basename "$(dirname "$(readlink -f "/sys/bus/pci/devices/$NIC")")")"
+  RP_NVME="$(parent_of "$NVME")"
+  RP_NIC="$(parent_of "$NIC")"
+  RP_SRIOV=""
+  [ -n "$SRIOV_PF" ] && RP_SRIOV="$(parent_of "$SRIOV_PF")"
   DEVICES="$NVME $NIC $RP_NVME $RP_NIC"
   return 0
+}
+
+# Keeps the nvme driver off the SR-IOV controller of scenario 9 (before the drivers load): it goes
+# to pci-pf-stub, which only enables VFs, so the test's disks keep their names and no driver
+# touches the controller or its VFs behind the scenario's back.
+claim_sriov_pf() {
+  for d in /sys/bus/pci/devices/*; do
+    if [ "$(cat "$d/class")" = "0x010802" ] && [ -e "$d/sriov_totalvfs" ]; then
+      echo pci-pf-stub >"$d/driver_override" || mark "ERROR driver_override of ${d##*/} failed"
+    fi
+  done
 }
 
 # insmod every module of /vm/modules.txt (dependencies first), then waits for both NVMe namespaces
 # and the NIC's interface, and brings the interface up so its driver requests its interrupts.
 load_drivers() {
+  claim_sriov_pf
   while read -r m; do
     insmod "/lib/modules/$m.ko" || mark "ERROR insmod $m failed"
   done </vm/modules.txt

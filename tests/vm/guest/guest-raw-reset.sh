@@ -84,13 +84,17 @@ express_offset() {
 #                           Emergency Power Reduction Detected 0x0040
 #   Link Status    EXP+0x12 Link Training 0x0800, Data Link Layer Link Active 0x2000 and the
 #                           bandwidth notification bits 0xc000 (write-1-to-clear)
+# and the bits of $4, a list of OFFSET:MASK:WHY (decimal byte offset, decimal mask of that byte, a
+# reason without spaces; the root ports' status registers, scenario 8). $5, a list of
+# OFFSET:LENGTH:NAME (decimal), names regions of the extended capability area in the output.
 # Prints every differing byte on the console (register name, expected, found, ignored or not),
 # writes the offsets that count to /tmp/cfg/diff and returns 1 when there is one.
 config_diff() {
   exp="$(express_offset "$3")"
-  cmp -l "/tmp/cfg/$1.$3" "/tmp/cfg/$2.$3" 2>&1 | awk -v x="${exp:--1}" -v dev="$3" -v a="$1" -v b="$2" '
+  cmp -l "/tmp/cfg/$1.$3" "/tmp/cfg/$2.$3" 2>&1 | awk -v x="${exp:--1}" -v dev="$3" -v a="$1" -v b="$2" \
+    -v extra="${4:-}" -v names="${5:-}" '
     function oct(s,  i, v) { v = 0; for (i = 1; i <= length(s); i++) v = v * 8 + substr(s, i, 1); return v }
-    function reg(o) {
+    function reg(o,  i) {
       if (o < 2) return "Vendor ID"; if (o < 4) return "Device ID"; if (o < 6) return "Command"
       if (o < 8) return "Status"; if (o == 8) return "Revision"; if (o < 12) return "Class"
       if (o == 12) return "Cache Line Size"; if (o == 13) return "Latency Timer"
@@ -100,15 +104,23 @@ config_diff() {
       if (o == 52) return "Capabilities Pointer"; if (o == 60) return "Interrupt Line"
       if (o == 61) return "Interrupt Pin"; if (o < 64) return "Min_Gnt/Max_Lat"
       if (x >= 0 && o >= x && o < x + 60) return sprintf("Express+0x%02x", o - x)
+      for (i = 1; i <= nn; i++) if (o >= ns[i] && o < ns[i] + nl[i]) return sprintf("%s+0x%02x", nm[i], o - ns[i])
       if (o < 256) return "capability area"; return "extended capability area"
     }
-    BEGIN { ign[6] = 8; ign[7] = 249; if (x >= 0) { ign[x + 10] = 111; ign[x + 19] = 232 }; n = 0 }
+    BEGIN {
+      ign[6] = 8; ign[7] = 249; if (x >= 0) { ign[x + 10] = 111; ign[x + 19] = 232 }; n = 0
+      k = split(extra, e, " ")
+      for (i = 1; i <= k; i++) { split(e[i], f, ":"); ign[f[1] + 0] = or(ign[f[1] + 0], f[2] + 0); why[f[1] + 0] = f[3] }
+      nn = split(names, r, " ")
+      for (i = 1; i <= nn; i++) { split(r[i], f, ":"); ns[i] = f[1] + 0; nl[i] = f[2] + 0; nm[i] = f[3] }
+    }
     NF == 3 && $1 ~ /^[0-9]+$/ {
-      o = $1 - 1; e = oct($2); f = oct($3); m = ign[o] + 0
-      counts = and(xor(e, f), 255 - m) != 0
-      printf "CAPSTATE-VM:   %s config 0x%03x %-20s %s %02x, %s %02x%s\n", dev, o, reg(o), a, e, b, f,
-        counts ? "" : "  (ignored: volatile status bits only)"
-      if (counts) { list = list sprintf("%s0x%03x(%s) %02x->%02x", n ? ", " : "", o, reg(o), e, f); n++ }
+      o = $1 - 1; e0 = oct($2); f0 = oct($3); m = ign[o] + 0
+      counts = and(xor(e0, f0), 255 - m) != 0
+      note = "  (ignored: " (o in why ? why[o] : "volatile status bits") " only)"
+      printf "CAPSTATE-VM:   %s config 0x%03x %-20s %s %02x, %s %02x%s\n", dev, o, reg(o), a, e0, b, f0,
+        counts ? "" : note
+      if (counts) { list = list sprintf("%s0x%03x(%s) %02x->%02x", n ? ", " : "", o, reg(o), e0, f0); n++ }
       next
     }
     { print "CAPSTATE-VM:   " dev " cmp: " $0; n++; list = list $0 }

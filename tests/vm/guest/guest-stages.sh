@@ -3,12 +3,15 @@
 #                         NVMe namespace (for scenario 2) and into a new initramfs, then kexec
 #   kexec  (after kexec)  scenario 3, restoring what boot1 saved just before kexec; then reboot -f
 #   reboot (after reset)  scenario 2, restoring what boot1 wrote to the disk; then the refusals of
-#                         scenario 5 and the raw reset of scenario 6 (guest-raw-reset.sh); power off
+#                         scenario 5 and the raw reset of scenario 6 (guest-raw-reset.sh), the
+#                         root ports of scenario 8 and SR-IOV of scenario 9 (guest-ports.sh);
+#                         power off
 # A second QEMU run boots once, without iomem=relaxed:
 #   stock                 scenario 7 (guest-raw-reset.sh); then power off
 # The stage is capstate_stage= on the kernel command line (kexec, stock), else "reboot" when the
 # second namespace holds boot1's archive, else "boot1". capstate_stage=raw (debugging, through
-# CAPSTATE_VM_STAGE) runs scenarios 5 and 6 alone on a first boot.
+# CAPSTATE_VM_STAGE) runs scenarios 5 and 6 alone on a first boot, capstate_stage=ports scenarios 8
+# and 9.
 
 # Blocks (4 KiB) of namespace 1 that each scenario reads, so no read is served twice the same way.
 READ_AT_BOOT1=0
@@ -135,9 +138,12 @@ stage_reboot() {
     bad "no state file on /dev/nvme0n2"
   clobber_and_restore /tmp/disk/all.state "$READ_AT_REBOOT"
   finish
-  # Last: the raw reset leaves the devices to their drivers' recovery if it fails.
+  # The raw reset after the refusals: it leaves the devices to their drivers' recovery if it fails.
+  # Then the root ports and the SR-IOV controller (config space only; the disk stays usable).
   scenario_refusals
   scenario_raw_reset
+  scenario_root_ports
+  scenario_sriov
 }
 
 vm_main() {
@@ -161,6 +167,10 @@ vm_main() {
     raw)
       scenario_refusals
       scenario_raw_reset
+      ;;
+    ports)
+      scenario_root_ports
+      scenario_sriov
       ;;
     *) mark "ERROR unknown stage $stage" ;;
   esac
