@@ -44,9 +44,14 @@ void PciePlugin::restore_sequence(const RestoreContext& ctx, RestoreSequence& se
       std::any_of(ctx.upstream->fields.begin(), ctx.upstream->fields.end(),
                   [](const SavedField& f) { return f.name == "link_control_aspm" && f.present; });
   if (link) {
+    // A function whose Link Control still holds its saved value has not lost its link state
+    // (no reset): ASPM is left alone rather than toggled on every restore.
     const std::uint32_t self_now = seq.read_config(kLinkControl, Width::word);
     const std::uint32_t port_now = seq.read_upstream_config(kLinkControl, Width::word);
-    if (((self_now | port_now) & kAspmWritable) != 0) {
+    const std::uint32_t saved = (saved_value(ctx, "link_control") & kLnkCtlWritable) |
+                                (own->value & kAspmWritable);
+    const bool lost = ((self_now ^ saved) & (kLnkCtlWritable | kAspmWritable)) != 0;
+    if (lost && ((self_now | port_now) & kAspmWritable) != 0) {
       seq.write({.name = "link_control_aspm (off for the link)",
                  .offset = kLinkControl,
                  .width = Width::word,

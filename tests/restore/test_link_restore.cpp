@@ -192,6 +192,13 @@ TEST(LinkRestore, LiveEnablesGoOffOnTheEndpointFirstAndComeBackOnThePortFirst) {
   }
 }
 
+// A link that holds its saved state is left alone: no ASPM toggled, nothing written at all.
+TEST(LinkRestore, AnUnchangedLinkWritesNothing) {
+  Link link(kSaved, kSaved);
+  const std::vector<core::DeviceRestore> restores = link.plan();
+  EXPECT_THAT(executed(restores), IsEmpty());
+}
+
 // The plan shows the writes on the port under both devices: in the endpoint's plan, marked with
 // the port, and in the port's plan, marked with the endpoint that makes them (text and JSON).
 TEST(LinkRestore, ThePlanShowsPortWritesUnderBothDevices) {
