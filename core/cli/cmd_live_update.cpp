@@ -1,12 +1,16 @@
 // capstate live-update: save the policy's devices before a kexec and restore them in the next
-// boot. Everything comes from the policy (live_update_devices, live_update_state,
-// live_update_restore), so the systemd units carry no arguments an operator has to edit.
+// boot, after a pre-flight that asks whether the release restoring them can. Everything comes
+// from the policy (live_update_devices, live_update_state, live_update_restore,
+// live_update_preflight, live_update_root), so the systemd units carry no arguments an operator
+// has to edit.
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
@@ -18,6 +22,7 @@
 #include "dispatch/device_save.hpp"
 #include "dispatch/save_state.hpp"
 #include "restore/policy_options.hpp"
+#include "restore/preflight.hpp"
 #include "restore/restore_session.hpp"
 #include "statefile/state_file_io.hpp"
 #include "util/file_lock.hpp"
@@ -32,7 +37,19 @@ struct LiveUpdateArgs {
   std::string sysfs_root = "/sys";     // --sysfs-root (tests use a fake tree)
   std::string stage;                   // restore --stage early|late
   bool allow_untrusted_state = false;  // restore --allow-untrusted-state
+  std::string root;                    // preflight --root (empty: the policy's live_update_root)
+  std::string state_file;              // preflight --state (empty: save the devices now)
 };
+
+// Whether `root` names another root file system than this one ("" and "/" are this one).
+bool other_root(const std::string& root) {
+  if (root.empty()) {
+    return false;
+  }
+  std::error_code ec;
+  const fs::path canonical = fs::weakly_canonical(root, ec);
+  return ec ? true : canonical != fs::path("/");
+}
 
 // True when one of the live_update_devices selectors names the device (empty list: no selector).
 bool named_by_policy(const std::vector<std::string>& selectors, const core::PciAddress& address,
@@ -60,24 +77,11 @@ void rename_durably(const fs::path& from, const fs::path& to) {
   }
 }
 
-int run_save(const LiveUpdateArgs& a, const GlobalOptions& globals, const core::Policy& p) {
+// The devices live_update_devices names (every device with a capability a loaded plugin handles
+// when it names none), saved now; nothing is written. Refuses (CliError) when there is none.
+core::StateFile save_selected(core::SysfsSource& source, const core::Registry& registry,
+                              const core::Policy& p, std::string_view verb) {
   const std::vector<std::string>& selectors = p.live_update_devices.value;
-  const fs::path state = p.live_update_state.value;
-  // The directories capstate creates for its state file are private (0700); existing ones keep
-  // their mode.
-  if (const std::error_code ec = state.has_parent_path()
-                                     ? core::create_private_directories(state.parent_path())
-                                     : std::error_code{}) {
-    throw core::FileError(state.parent_path(),
-                          fmt::format("cannot create the directory {} of live_update_state: {}; "
-                                      "create it, or point live_update_state elsewhere",
-                                      state.parent_path().string(), ec.message()),
-                          ec.value());
-  }
-  // Held until after the rename: no other capstate writes the state file meanwhile.
-  const core::FileLock lock = core::lock_file_for_writing(state);
-  core::SysfsSource source(a.sysfs_root);
-  const core::Registry registry = load_registry(globals, p);
   core::StateFile file;
   core::SaveReport report;
   for (const core::PciAddress& address : source.addresses()) {
@@ -109,13 +113,153 @@ int run_save(const LiveUpdateArgs& a, const GlobalOptions& globals, const core::
   if (file.devices.empty()) {
     throw CliError(
         ErrorKind::refused,
-        fmt::format(
-            "live-update save: no device in {} {}; nothing was written. Check live_update_devices "
-            "(from {}) against 'capstate list' and 'capstate plugins'",
-            source.describe(),
-            selectors.empty() ? "has a capability a loaded plugin handles"
-                              : "matches live_update_devices",
-            p.live_update_devices.source));
+        fmt::format("live-update {}: no device in {} {}; nothing was written. Check "
+                    "live_update_devices (from {}) against 'capstate list' and 'capstate plugins'",
+                    verb, source.describe(),
+                    selectors.empty() ? "has a capability a loaded plugin handles"
+                                      : "matches live_update_devices",
+                    p.live_update_devices.source));
+  }
+  return file;
+}
+
+// A private temporary directory, removed with the object.
+class TempStateDir {
+ public:
+  TempStateDir() {
+    std::string pattern = (fs::temp_directory_path() / "capstate-preflight-XXXXXX").string();
+    if (::mkdtemp(pattern.data()) == nullptr) {
+      throw core::FileError(pattern,
+                            fmt::format("cannot create a temporary directory for the pre-flight "
+                                        "({}): {}; set TMPDIR to a writable directory",
+                                        pattern, std::strerror(errno)),
+                            errno);
+    }
+    dir_ = pattern;
+  }
+  ~TempStateDir() {
+    std::error_code ec;
+    fs::remove_all(dir_, ec);
+  }
+  TempStateDir(const TempStateDir&) = delete;
+  TempStateDir& operator=(const TempStateDir&) = delete;
+  const fs::path& path() const { return dir_; }
+
+ private:
+  fs::path dir_;
+};
+
+// The pre-flight of `file` by the capstate of `root` (its binary, plugins and policy), which
+// prints its own findings; returns its exit status (0: every record would restore).
+int preflight_in_root(const std::string& root, const core::StateFile& file, const LiveUpdateArgs& a,
+                      bool json) {
+  const TempStateDir tmp;
+  const fs::path state = tmp.path() / "preflight.state";
+  core::write_state_file(state, file);
+  std::vector<std::string> args;
+  if (json) {
+    args.emplace_back("--json");
+  }
+  for (const char* arg : {"live-update", "preflight", "--root", "/", "--sysfs-root"}) {
+    args.emplace_back(arg);
+  }
+  args.push_back(a.sysfs_root);
+  args.emplace_back("--state");
+  args.push_back(state.string());
+  return core::run_capstate_in_root(root, args);
+}
+
+// The pre-flight of `file` with this installation's plugins and policy: the restore planned record
+// by record against the live devices, nothing written.
+core::PreflightReport preflight_here(core::SysfsSource& source, const core::StateFile& file,
+                                     const core::Registry& registry, const core::Policy& p) {
+  return core::preflight(source, file, registry, [&](const core::DeviceSection& s) {
+    const core::DevicePolicy dp =
+        core::effective(p, s.address, s.identity.vendor_id, s.identity.device_id);
+    return core::restore_options({}, file, dp, false);
+  });
+}
+
+int run_preflight(const LiveUpdateArgs& a, const GlobalOptions& globals, const core::Policy& p) {
+  const std::string root = a.root.empty() ? p.live_update_root.value : a.root;
+  core::SysfsSource source(a.sysfs_root);
+  const core::Registry registry = load_registry(globals, p);
+  const core::StateFile file = a.state_file.empty()
+                                   ? save_selected(source, registry, p, "preflight")
+                                   : core::read_state_file(a.state_file);
+  if (other_root(root)) {
+    return preflight_in_root(root, file, a, globals.json);
+  }
+  const core::PreflightReport report = preflight_here(source, file, registry, p);
+  if (globals.json) {
+    print_out(nlohmann::json{{"action", "preflight"},
+                             {"capstate", CAPSTATE_VERSION},
+                             {"devices", report.devices},
+                             {"records", report.records},
+                             {"refusals", report.refusals}}
+                  .dump(2));
+  } else if (report.refusals.empty()) {
+    print_out(
+        fmt::format("live-update preflight: capstate {} would restore all {} records of "
+                    "{} devices",
+                    CAPSTATE_VERSION, report.records, report.devices));
+  } else {
+    std::string text = fmt::format(
+        "live-update preflight: capstate {} would refuse the restore of these {} devices ({} "
+        "records), {} times:",
+        CAPSTATE_VERSION, report.devices, report.records, report.refusals.size());
+    for (const std::string& line : report.refusals) {
+      text += "\n  " + line;
+    }
+    print_out(text);
+  }
+  return report.refusals.empty() ? kExitOk : kExitFailure;
+}
+
+int run_save(const LiveUpdateArgs& a, const GlobalOptions& globals, const core::Policy& p) {
+  const fs::path state = p.live_update_state.value;
+  // The directories capstate creates for its state file are private (0700); existing ones keep
+  // their mode.
+  if (const std::error_code ec = state.has_parent_path()
+                                     ? core::create_private_directories(state.parent_path())
+                                     : std::error_code{}) {
+    throw core::FileError(state.parent_path(),
+                          fmt::format("cannot create the directory {} of live_update_state: {}; "
+                                      "create it, or point live_update_state elsewhere",
+                                      state.parent_path().string(), ec.message()),
+                          ec.value());
+  }
+  // Held until after the rename: no other capstate writes the state file meanwhile.
+  const core::FileLock lock = core::lock_file_for_writing(state);
+  core::SysfsSource source(a.sysfs_root);
+  const core::Registry registry = load_registry(globals, p);
+  const core::StateFile file = save_selected(source, registry, p, "save");
+  // The pre-flight: would the release that restores after the kexec restore every record?
+  const std::string root = p.live_update_root.value;
+  bool refused = false;
+  if (other_root(root)) {
+    refused = preflight_in_root(root, file, a, false) != kExitOk;
+  } else {
+    const core::PreflightReport report = preflight_here(source, file, registry, p);
+    for (const std::string& line : report.refusals) {
+      spdlog::error("live-update pre-flight: {}", line);
+    }
+    refused = !report.refusals.empty();
+  }
+  if (refused && p.live_update_preflight.value == "fail") {
+    throw CliError(
+        ErrorKind::refused,
+        fmt::format("live-update save: the restore after the kexec would refuse these devices "
+                    "(the pre-flight{} above says why); nothing was written, so the next boot "
+                    "restores nothing. Install what the restoring release lacks, or set "
+                    "live_update_preflight = \"warn\" (now \"fail\", from {}) to save anyway",
+                    other_root(root) ? " of " + root : "", p.live_update_preflight.source));
+  }
+  if (refused) {
+    spdlog::warn(
+        "live-update save: the restore after the kexec would refuse some records (above); "
+        "saving anyway (live_update_preflight = \"warn\", from {})",
+        p.live_update_preflight.source);
   }
   core::write_state_file(state, file);
   std::size_t records = 0;
@@ -210,7 +354,20 @@ Verb add_live_update_verb(CLI::App& app, GlobalOptions& globals) {
       "save", "Save the live_update_devices of the policy to its live_update_state file");
   auto* restore = cmd->add_subcommand(
       "restore", "Restore the live_update_state file if STAGE is the policy's live_update_restore");
-  for (auto* sub : {save, restore}) {
+  auto* preflight = cmd->add_subcommand(
+      "preflight",
+      "Check, writing nothing, that the release restoring after the kexec can restore every "
+      "record (exit 1 and each refusal when not)");
+  preflight
+      ->add_option("--root", a->root,
+                   "Check with the capstate, plugins and policy of the root file system DIR "
+                   "(default: the policy's live_update_root, else this installation)")
+      ->type_name("DIR");
+  preflight
+      ->add_option("--state", a->state_file,
+                   "Check this state file instead of saving the policy's devices now")
+      ->type_name("FILE");
+  for (auto* sub : {save, restore, preflight}) {
     sub->add_option("--sysfs-root", a->sysfs_root, "Root of the sysfs tree (for tests)")
         ->capture_default_str()
         ->type_name("DIR");
@@ -222,7 +379,10 @@ Verb add_live_update_verb(CLI::App& app, GlobalOptions& globals) {
   restore->add_flag("--allow-untrusted-state", a->allow_untrusted_state,
                     "Restore the state file even when it is writable by group or others or owned "
                     "by another user");
-  return {cmd, [a, save, &globals](const core::Policy& policy) {
+  return {cmd, [a, save, preflight, &globals](const core::Policy& policy) {
+            if (preflight->parsed()) {
+              return run_preflight(*a, globals, policy);
+            }
             return save->parsed() ? run_save(*a, globals, policy)
                                   : run_restore(*a, globals, policy);
           }};

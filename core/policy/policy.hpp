@@ -81,8 +81,14 @@ struct Policy {
   Setting<std::vector<std::string>> live_update_devices;  ///< selectors saved for a live update
   Setting<std::string> live_update_state;                 ///< the live-update state file
   Setting<std::string> live_update_restore;  ///< boot stage that restores: early | late | off
-  Setting<std::string> log_level;            ///< trace|debug|info|warn|error|off
-  std::vector<DeviceRule> devices;           ///< [[device]] tables in layer order
+  /// What live-update save does when the pre-flight finds records the restore would refuse:
+  /// fail (write nothing, exit non-zero) | warn (write the state, log each refusal).
+  Setting<std::string> live_update_preflight;
+  /// Root file system of the release that restores after the kexec ("" = this installation):
+  /// the pre-flight runs that root's capstate and plugins (A/B and image-based updates).
+  Setting<std::string> live_update_root;
+  Setting<std::string> log_level;   ///< trace|debug|info|warn|error|off
+  std::vector<DeviceRule> devices;  ///< [[device]] tables in layer order
 };
 
 /// The built-in defaults, every source "built-in default".

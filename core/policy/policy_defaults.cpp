@@ -37,6 +37,8 @@ Policy default_policy() {
   p.live_update_devices = builtin(std::vector<std::string>{});
   p.live_update_state = builtin(std::string("/var/lib/capstate/live-update.state"));
   p.live_update_restore = builtin(std::string("early"));
+  p.live_update_preflight = builtin(std::string("fail"));
+  p.live_update_root = builtin(std::string());
   p.log_level = builtin(std::string("warn"));
   return p;
 }

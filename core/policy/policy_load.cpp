@@ -27,6 +27,7 @@ const std::vector<std::string> kPluginFailure{"abort", "device", "capability"};
 const std::vector<std::string> kBarMismatch{"refuse", "kernel"};
 const std::vector<std::string> kBoundDriver{"refuse", "allow"};
 const std::vector<std::string> kRestoreStage{"early", "late", "off"};
+const std::vector<std::string> kPreflight{"fail", "warn"};
 const std::vector<std::string> kLogLevels{"trace", "debug", "info", "warn", "error", "off"};
 
 // The TOML type of a value as the user wrote it, for "found ..." in messages.
@@ -267,6 +268,10 @@ void merge_table(const toml::table& root, const Reader& r, Policy& policy) {
       policy.live_update_state = r.string(name, value, nullptr);
     } else if (name == "live_update_restore") {
       policy.live_update_restore = r.string(name, value, &kRestoreStage);
+    } else if (name == "live_update_preflight") {
+      policy.live_update_preflight = r.string(name, value, &kPreflight);
+    } else if (name == "live_update_root") {
+      policy.live_update_root = r.string(name, value, nullptr);
     } else if (name == "log_level") {
       policy.log_level = r.string(name, value, &kLogLevels);
     } else if (name == "device") {

@@ -79,6 +79,8 @@ std::string policy_to_text(const Policy& p) {
   out += line("live_update_devices", p.live_update_devices);
   out += line("live_update_state", p.live_update_state);
   out += line("live_update_restore", p.live_update_restore);
+  out += line("live_update_preflight", p.live_update_preflight);
+  out += line("live_update_root", p.live_update_root);
   out += line("log_level", p.log_level);
   for (const DeviceRule& r : p.devices) {
     out += fmt::format("\n[[device]]  # from {}\nmatch = {}\n", r.source, show(r.match));
@@ -131,6 +133,8 @@ std::string policy_to_json(const Policy& p) {
   out["live_update_devices"] = entry(p.live_update_devices);
   out["live_update_state"] = entry(p.live_update_state);
   out["live_update_restore"] = entry(p.live_update_restore);
+  out["live_update_preflight"] = entry(p.live_update_preflight);
+  out["live_update_root"] = entry(p.live_update_root);
   out["log_level"] = entry(p.log_level);
   nlohmann::json devices = nlohmann::json::array();
   for (const DeviceRule& r : p.devices) {

@@ -48,8 +48,8 @@ void PciePlugin::restore_sequence(const RestoreContext& ctx, RestoreSequence& se
     // (no reset): ASPM is left alone rather than toggled on every restore.
     const std::uint32_t self_now = seq.read_config(kLinkControl, Width::word);
     const std::uint32_t port_now = seq.read_upstream_config(kLinkControl, Width::word);
-    const std::uint32_t saved = (saved_value(ctx, "link_control") & kLnkCtlWritable) |
-                                (own->value & kAspmWritable);
+    const std::uint32_t saved =
+        (saved_value(ctx, "link_control") & kLnkCtlWritable) | (own->value & kAspmWritable);
     const bool lost = ((self_now ^ saved) & (kLnkCtlWritable | kAspmWritable)) != 0;
     if (lost && ((self_now | port_now) & kAspmWritable) != 0) {
       seq.write({.name = "link_control_aspm (off for the link)",

@@ -1,5 +1,7 @@
-// capstate live-update save / restore --stage on a fake sysfs tree built from the q35 dump, with
-// the policy (live_update_devices, live_update_state, live_update_restore) from --config files.
+// capstate live-update save / restore --stage / preflight on a fake sysfs tree built from the q35
+// dump, with the policy (live_update_devices, live_update_state, live_update_restore,
+// live_update_preflight, live_update_root) from --config files. The "next release" of the
+// pre-flight is a root file system made here: this build's capstate with every plugin but msix.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -163,6 +165,76 @@ TEST_F(LiveUpdate, StageMustBeEarlyOrLate) {
   const RunResult none = run({"restore"});
   EXPECT_EQ(none.exit_code, 2);
   EXPECT_NE(none.err.find("--stage is required"), std::string::npos) << none.err;
+}
+
+// A root file system whose capstate lacks the msix plugin: usr/bin/capstate (this build's binary)
+// and usr/lib/capstate/plugins, where that binary looks for its plugins.
+fs::path next_release_without_msix(const TempDir& tmp) {
+  const fs::path root = tmp.path() / "next-root";
+  const fs::path plugins = root / "usr" / "lib" / "capstate" / "plugins";
+  fs::create_directories(root / "usr" / "bin");
+  fs::create_directories(plugins);
+  fs::copy_file(capstate_binary(), root / "usr" / "bin" / "capstate");
+  const fs::path built =
+      fs::path(capstate_binary()).parent_path().parent_path() / "lib" / "capstate" / "plugins";
+  for (const fs::directory_entry& e : fs::directory_iterator(built)) {
+    if (e.path().filename().string().find("msix") == std::string::npos) {
+      fs::copy_file(e.path(), plugins / e.path().filename());
+    }
+  }
+  return root;
+}
+
+TEST_F(LiveUpdate, PreflightWithThisInstallationPassesAndWritesNothing) {
+  policy("live_update_devices = [\"00:01.0\", \"8086:10d3\"]");
+  const std::vector<std::uint8_t> before = config_of("0000:00:01.0");
+  const RunResult r = run({"preflight"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("would restore all"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("records of 2 devices"), std::string::npos) << r.out;
+  EXPECT_FALSE(fs::exists(state_));
+  EXPECT_EQ(config_of("0000:00:01.0"), before);
+}
+
+TEST_F(LiveUpdate, PreflightOfAnotherRootNamesEveryRecordItsPluginsLack) {
+  policy("live_update_devices = [\"00:01.0\", \"8086:10d3\"]");
+  const fs::path next = next_release_without_msix(tmp_);
+  const RunResult r = run({"preflight", "--root", next.string()});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  // Both devices have MSI-X: two refusals, each naming the device and the missing plugin.
+  for (const char* device : {"0000:00:01.0", "0000:01:00.0"}) {
+    EXPECT_NE(r.out.find(std::string(device) + ": the standard capability 0x11"), std::string::npos)
+        << r.out;
+  }
+  EXPECT_NE(r.out.find("was saved by plugin 'msix'"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("2 times"), std::string::npos) << r.out;
+  EXPECT_FALSE(fs::exists(state_));
+}
+
+TEST_F(LiveUpdate, SaveRefusesWhenTheNextReleaseCannotRestoreAndThePolicySaysFail) {
+  const fs::path next = next_release_without_msix(tmp_);
+  policy("live_update_devices = [\"00:01.0\"]\nlive_update_root = \"" + next.string() + "\"");
+  const RunResult r = run({"save"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.out.find("was saved by plugin 'msix'"), std::string::npos) << r.out;
+  EXPECT_NE(
+      r.err.find("the restore after the kexec would refuse these devices (the pre-flight of " +
+                 next.string()),
+      std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find("nothing was written"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(state_));
+}
+
+TEST_F(LiveUpdate, SaveGoesOnWhenThePolicySaysWarn) {
+  const fs::path next = next_release_without_msix(tmp_);
+  policy("live_update_devices = [\"00:01.0\"]\nlive_update_root = \"" + next.string() +
+         "\"\nlive_update_preflight = \"warn\"");
+  const RunResult r = run({"save"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("saving anyway (live_update_preflight = \"warn\""), std::string::npos)
+      << r.err;
+  EXPECT_TRUE(fs::exists(state_));
 }
 
 }  // namespace

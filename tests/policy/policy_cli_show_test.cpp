@@ -39,6 +39,8 @@ TEST(ConfigShow, DefaultsWithTheirSource) {
             "live_update_state = \"/var/lib/capstate/live-update.state\"  # from built-in "
             "default\n"
             "live_update_restore = \"early\"  # from built-in default\n"
+            "live_update_preflight = \"fail\"  # from built-in default\n"
+            "live_update_root = \"\"  # from built-in default\n"
             "log_level = \"warn\"  # from built-in default\n");
 }
 
@@ -92,7 +94,9 @@ TEST(ConfigShow, JsonHasValueAndSourceForEveryKey) {
   EXPECT_EQ(j.at("bar_mismatch").at("value"), "refuse");
   EXPECT_EQ(j.at("bound_driver").at("source"), "built-in default");
   EXPECT_EQ(j.at("plugin_options"), nlohmann::json::object());
-  EXPECT_EQ(j.size(), 23U);
+  EXPECT_EQ(j.at("live_update_preflight").at("value"), "fail");
+  EXPECT_EQ(j.at("live_update_root").at("value"), "");
+  EXPECT_EQ(j.size(), 25U);
 }
 
 TEST(ConfigShow, LaterConfigFlagWins) {
