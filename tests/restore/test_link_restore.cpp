@@ -8,6 +8,7 @@
 #include <iomanip>
 #include <sstream>
 
+#include "backends/counted_config_space.hpp"
 #include "l1ss_plugin.hpp"
 #include "restore/plan_text.hpp"
 #include "restore/restore_run.hpp"
@@ -19,8 +20,10 @@ namespace {
 
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
+using ::testing::InSequence;
 using ::testing::IsEmpty;
 using ::testing::SizeIs;
+using ::testing::StrictMock;
 
 const PciAddress kRoot{0, 0x00, 0x1c, 0};
 const PciAddress kEndpoint{0, 0x01, 0x00, 0};
@@ -120,6 +123,85 @@ std::vector<std::string> executed(const std::vector<core::DeviceRestore>& restor
     }
   }
   return out;
+}
+
+// Every configuration-space write reaching either end of the link, in the order made.
+struct LinkWrites {
+  MOCK_METHOD(void, write,
+              (std::string device, std::uint16_t offset, Width width, std::uint32_t value));
+};
+
+// A ConfigSpace telling `observer` of each write to `device`, then passing it on.
+class ObservedSpace final : public core::CountedConfigSpace {
+ public:
+  ObservedSpace(std::string device, std::unique_ptr<core::CountedConfigSpace> inner,
+                LinkWrites& observer)
+      : device_(std::move(device)), inner_(std::move(inner)), observer_(observer) {}
+  std::uint16_t size() const override { return inner_->size(); }
+  std::string device_name() const override { return inner_->device_name(); }
+
+ protected:
+  std::uint32_t do_read(std::uint16_t offset, Width width) override {
+    return inner_->read(offset, width);
+  }
+  void do_write(std::uint16_t offset, Width width, std::uint32_t value) override {
+    observer_.write(device_, offset, width, value);
+    inner_->write(offset, width, value);
+  }
+
+ private:
+  std::string device_;
+  std::unique_ptr<core::CountedConfigSpace> inner_;
+  LinkWrites& observer_;
+};
+
+// `inner` with every opened device's configuration writes reported to `observer`.
+class ObservedSource final : public core::DeviceSource {
+ public:
+  ObservedSource(ModelSource& inner, LinkWrites& observer) : inner_(inner), observer_(observer) {}
+  std::string describe() const override { return inner_.describe(); }
+  std::vector<PciAddress> addresses() override { return inner_.addresses(); }
+  Device open(const PciAddress& address) override {
+    Device d = inner_.open(address);
+    d.config = std::make_unique<ObservedSpace>(address.str(), std::move(d.config), observer_);
+    return d;
+  }
+  bool writes_hardware() const override { return false; }
+
+ private:
+  ModelSource& inner_;
+  LinkWrites& observer_;
+};
+
+// The writes as they reach the two devices, with GoogleMock's InSequence: the port's own restore,
+// then the endpoint's, which reaches back to the port between its own writes.
+TEST(LinkRestore, WritesReachBothDevicesInTheKernelsOrder) {
+  Link link(kReset, kReset);
+  StrictMock<LinkWrites> obs;
+  const std::string root = kRoot.str();
+  const std::string ep = kEndpoint.str();
+  {
+    InSequence in_order;
+    EXPECT_CALL(obs, write(root, kL1ssCtl2, Width::dword, 0x28U));
+    EXPECT_CALL(obs, write(root, kL1ssCtl1, Width::dword, 0x40a03c0aU));
+    EXPECT_CALL(obs, write(root, kLinkCtl, Width::word, 0x40U));
+    EXPECT_CALL(obs, write(root, kLinkCtl, Width::word, 0x42U));
+    EXPECT_CALL(obs, write(root, kLinkCtl, Width::word, 0x40U));  // ASPM off for the link
+    EXPECT_CALL(obs, write(ep, kL1ssCtl2, Width::dword, 0x28U));
+    EXPECT_CALL(obs, write(ep, kL1ssCtl1, Width::dword, 0x40a03c0aU));
+    EXPECT_CALL(obs, write(root, kL1ssCtl1, Width::dword, 0x40a03c0fU));  // enables: port first
+    EXPECT_CALL(obs, write(ep, kL1ssCtl1, Width::dword, 0x40a03c0fU));
+    EXPECT_CALL(obs, write(ep, kLinkCtl, Width::word, 0x40U));
+    EXPECT_CALL(obs, write(root, kLinkCtl, Width::word, 0x42U));  // ASPM on: port first
+    EXPECT_CALL(obs, write(ep, kLinkCtl, Width::word, 0x42U));
+  }
+  ObservedSource source(link.source, obs);
+  std::vector<core::DeviceRestore> restores =
+      core::plan_restores(source, link.file, {}, link.registry, {});
+  core::apply_restores(restores, true);
+  for (const core::DeviceRestore& r : restores) {
+    EXPECT_THAT(r.result.mismatches, IsEmpty()) << r.plan.address.str();
+  }
 }
 
 // The endpoint was reset; the port was too (its own restore runs first, one end alone, without

@@ -24,7 +24,9 @@ using plugintest::put;
 using ::testing::AllOf;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
+using ::testing::InSequence;
 using ::testing::IsEmpty;
+using ::testing::StrictMock;
 
 std::vector<std::string> saved_l1ss(const std::string& dump) {
   return plugintest::saved_fields(L1ssPlugin{}, dump, CapKind::extended, kCapabilityId);
@@ -141,6 +143,39 @@ TEST(L1ssRestore, OtherCapabilitiesAreRefused) {
   EXPECT_THAT([] { restore(device(0, 0, 0x000a3c1f)); },
               ::testing::ThrowsMessage<core::RestoreRefused>(
                   HasSubstr("field 'l1ss_capabilities' at 0x404 identifies the capability")));
+}
+
+// The exact writes reaching a reset device, alone (no upstream port in the restore): Control 2,
+// then Control 1 without the L1.2 enables; the read-only Capabilities and Serial Number bits are
+// not disturbed.
+TEST(L1ssWriteSequence, AloneAfterResetControl2ThenControl1) {
+  const plugintest::ModelImage now = device(0, 0);
+  StrictMock<plugintest::WriteObserver> obs;
+  {
+    InSequence in_order;
+    EXPECT_CALL(obs, config_write(kL1ss + 0x0c, Width::dword, kSavedControl2));
+    EXPECT_CALL(obs, config_write(kL1ss + 0x08, Width::dword, kSavedControl1 & ~kL12Enables));
+  }
+  const auto r = plugintest::save_and_restore(std::make_shared<L1ssPlugin>(), kAddress,
+                                              device(kSavedControl1, kSavedControl2), now, obs);
+  EXPECT_THAT(r.mismatches, IsEmpty());
+  EXPECT_THAT(plugintest::disturbed_bits(now, r.bytes), IsEmpty());
+}
+
+// Live L1.2 with another threshold: the enables off first, then Control 1 with the saved
+// threshold and the enables that were on (Control 2 already holds its value: not written).
+TEST(L1ssWriteSequence, LiveEnablesOffThenSavedValue) {
+  const plugintest::ModelImage now = device(0x20010005, kSavedControl2);
+  StrictMock<plugintest::WriteObserver> obs;
+  {
+    InSequence in_order;
+    EXPECT_CALL(obs, config_write(kL1ss + 0x08, Width::dword, 0x20010000U));
+    EXPECT_CALL(obs, config_write(kL1ss + 0x08, Width::dword, kSavedControl1));
+  }
+  const auto r = plugintest::save_and_restore(std::make_shared<L1ssPlugin>(), kAddress,
+                                              device(kSavedControl1, kSavedControl2), now, obs);
+  EXPECT_THAT(r.mismatches, IsEmpty());
+  EXPECT_THAT(plugintest::disturbed_bits(now, r.bytes), IsEmpty());
 }
 
 }  // namespace

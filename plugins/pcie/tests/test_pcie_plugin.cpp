@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <array>
+#include <memory>
 #include <vector>
 
 #include "engine/field_codec.hpp"
@@ -12,6 +13,7 @@
 #include "pcie_layout.hpp"
 #include "pcie_plugin.hpp"
 #include "registry/metadata_check.hpp"
+#include "support/plugin_fixture.hpp"
 
 namespace capstate::pcie {
 namespace {
@@ -173,6 +175,56 @@ TEST(PcieRecord, DecodeAndAssembleRoundTrip) {
                             {});
   EXPECT_EQ(old.payload.size(), 14U);
   EXPECT_EQ(core::decode_record(plugin, old).fields[4].value, 0x0400U);
+}
+
+// A root port (version 2, no slot) with its control registers; `now` models the reset one, its
+// Device Status holding a W1C Correctable Error Detected bit.
+plugintest::ModelImage root_port(bool reset) {
+  plugintest::ModelImage m{std::vector<std::uint8_t>(kExtendedSize, 0),
+                           std::vector<std::uint8_t>(kExtendedSize, 0),
+                           std::vector<std::uint8_t>(kExtendedSize, 0)};
+  plugintest::put(m.config, 0x00, 0x9dbc8086, 4);
+  plugintest::put(m.config, 0x06, 0x0010, 2);  // capabilities list
+  plugintest::put(m.config, 0x08, 0x06040000, 4);
+  plugintest::put(m.config, 0x0e, 0x01, 1);
+  plugintest::put(m.config, 0x34, 0x40, 1);
+  plugintest::put(m.config, 0x40, 0x0010, 2);  // PCI Express, last in the list
+  plugintest::put(m.config, 0x42, 0x0042, 2);  // version 2, root port, no slot
+  plugintest::put(m.config, 0x48, reset ? 0 : 0x201f, 2);
+  plugintest::put(m.config, 0x4a, 0x0001, 2);  // Device Status: Correctable Error Detected
+  plugintest::put(m.config, 0x50, reset ? 0 : 0x0042, 2);
+  plugintest::put(m.config, 0x5c, reset ? 0 : 0x000f, 2);
+  plugintest::put(m.config, 0x68, reset ? 0 : 0x0400, 2);
+  plugintest::put(m.config, 0x70, reset ? 0 : 0x0003, 2);
+  plugintest::put(m.writable, 0x48, kDevCtlWritable, 2);
+  plugintest::put(m.writable, 0x50, kLnkCtlWritable | kAspmWritable, 2);
+  plugintest::put(m.writable, 0x5c, kRtCtlWritable, 2);
+  plugintest::put(m.writable, 0x68, kDevCtl2Writable, 2);
+  plugintest::put(m.writable, 0x70, kLnkCtl2Writable, 2);
+  plugintest::put(m.w1c, 0x4a, 0x000f, 2);
+  return m;
+}
+
+// After a reset, alone (no upstream port in the restore): every control register in layout
+// order in phase 200, Link Control without ASPM, then ASPM last (phase 500); the W1C Device
+// Status bit and the read-only registers are not disturbed.
+TEST(PcieWriteSequence, ResetRootPortControlsThenAspmLast) {
+  const plugintest::ModelImage now = root_port(true);
+  ::testing::StrictMock<plugintest::WriteObserver> obs;
+  {
+    ::testing::InSequence in_order;
+    EXPECT_CALL(obs, config_write(0x48, Width::word, 0x201fU));
+    EXPECT_CALL(obs, config_write(0x50, Width::word, 0x0040U));
+    EXPECT_CALL(obs, config_write(0x5c, Width::word, 0x000fU));
+    EXPECT_CALL(obs, config_write(0x68, Width::word, 0x0400U));
+    EXPECT_CALL(obs, config_write(0x70, Width::word, 0x0003U));
+    EXPECT_CALL(obs, config_write(0x50, Width::word, 0x0042U));
+  }
+  const plugintest::ModelRestore r = plugintest::save_and_restore(
+      std::make_shared<PciePlugin>(), {0, 0, 0x1c, 0}, root_port(false), now, obs);
+  EXPECT_THAT(r.mismatches, ::testing::IsEmpty());
+  EXPECT_THAT(plugintest::disturbed_bits(now, r.bytes), ::testing::IsEmpty());
+  EXPECT_EQ(plugintest::get(r.bytes, 0x4a, 2), 0x0001U);
 }
 
 }  // namespace
