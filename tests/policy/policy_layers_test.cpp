@@ -164,7 +164,8 @@ TEST(PackagedPolicy, EveryKeyIsDocumentedWithItsDefault) {
   keys.insert(keys.end(), {"unhandled_capability", "newer_record", "lossy_downgrade", "identity",
                            "identity_subsystem", "verify", "skip_capabilities", "plugin_failure",
                            "bar_mismatch", "bound_driver"});
-  keys.insert(keys.end(), {"live_update_devices", "live_update_state", "live_update_restore"});
+  keys.insert(keys.end(), {"live_update_devices", "live_update_state", "live_update_restore",
+                           "live_update_preflight", "live_update_root"});
   for (const std::string& key : keys) {
     SCOPED_TRACE(key);
     EXPECT_NE(uncommented.find(key + " = "), std::string::npos);
@@ -178,7 +179,8 @@ TEST(PackagedPolicy, EveryKeyIsDocumentedWithItsDefault) {
         "x";
     q->undo.source = q->undo_dir.source = q->log_level.source = q->lock_dir.source = "x";
     q->live_update_devices.source = q->live_update_state.source = "x";
-    q->live_update_restore.source = "x";
+    q->live_update_restore.source = q->live_update_preflight.source = "x";
+    q->live_update_root.source = "x";
     core::DevicePolicy& d = q->defaults;
     d.unhandled_capability.source = d.newer_record.source = d.lossy_downgrade.source = "x";
     d.identity.source = d.identity_subsystem.source = d.verify.source = "x";
