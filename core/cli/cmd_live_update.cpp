@@ -320,6 +320,9 @@ int run_restore(const LiveUpdateArgs& a, const GlobalOptions& globals, const cor
   const std::size_t written = outcome.written();
   const std::size_t differing = outcome.mismatches();
   for (const core::RestoredDevice& r : outcome.devices) {
+    for (const std::string& w : r.plan.warnings) {
+      spdlog::warn("{}", w);  // what a plugin left out, and why (as restore prints them)
+    }
     for (const std::string& m : r.result.mismatches) {
       spdlog::error("verify failed: {}", m);
     }
