@@ -8,7 +8,9 @@
 #include <cstring>
 #include <map>
 #include <mutex>
+#include <thread>
 #include <utility>
+#include <vector>
 
 #include "util/file_error.hpp"
 
@@ -18,8 +20,14 @@ namespace detail {
 
 /// One open lock file with this process's write lock on it; closing the descriptor drops it.
 struct HeldLock {
-  HeldLock(std::filesystem::path p, int descriptor, dev_t device, ino_t inode)
-      : path(std::move(p)), fd(descriptor), dev(device), ino(inode), owner(::getpid()) {}
+  HeldLock(std::filesystem::path p, int descriptor, dev_t device, ino_t inode,
+           LockFileCleanup on_release)
+      : path(std::move(p)),
+        fd(descriptor),
+        dev(device),
+        ino(inode),
+        owner(::getpid()),
+        cleanup(on_release) {}
   HeldLock(const HeldLock&) = delete;
   HeldLock& operator=(const HeldLock&) = delete;
   ~HeldLock();
@@ -29,6 +37,10 @@ struct HeldLock {
   dev_t dev = 0;
   ino_t ino = 0;
   pid_t owner = 0;  ///< the process holding the lock (a forked child inherits none)
+  LockFileCleanup cleanup = LockFileCleanup::keep;
+  /// Further descriptors of the same file this process happened to open; closed with `fd`
+  /// (closing one earlier would drop the lock).
+  std::vector<int> extra_fds;
 };
 
 }  // namespace detail
@@ -41,11 +53,22 @@ using Key = std::pair<dev_t, ino_t>;
 struct HeldTable {
   std::mutex mutex;
   std::map<Key, std::weak_ptr<detail::HeldLock>> locks;
+  /// Descriptors opened on a file while a thread of this process was giving its lock up; that
+  /// thread closes them after its own (closing one earlier would drop the lock too soon).
+  std::map<Key, std::vector<int>> parked;
 };
 
 HeldTable& held_table() {
   static HeldTable table;
   return table;
+}
+
+/// How often try_lock starts again because the lock file was replaced before giving up.
+constexpr int kMaxAttempts = 100;
+
+std::function<void()>& after_open_hook() {
+  static std::function<void()> hook;
+  return hook;
 }
 
 std::string quoted(const std::filesystem::path& p) {
@@ -78,42 +101,116 @@ detail::HeldLock::~HeldLock() {
   if (it != locks.end() && it->second.expired()) {
     locks.erase(it);
   }
+  // Remove while still holding the lock, and only the file locked: whoever opened it meanwhile
+  // finds, once it has the lock, that the path no longer names it, and starts again. The table
+  // is held, so no thread of this process opens the file between the unlink and the close.
+  if (cleanup == LockFileCleanup::remove && owner == ::getpid()) {
+    struct stat st {};
+    if (::lstat(path.c_str(), &st) == 0 && st.st_dev == dev && st.st_ino == ino) {
+      ::unlink(path.c_str());  // on failure the file stays, which is still safe
+    }
+  }
+  for (const int extra : extra_fds) {
+    ::close(extra);
+  }
+  if (const auto parked = held_table().parked.find({dev, ino});
+      parked != held_table().parked.end()) {
+    for (const int extra : parked->second) {
+      ::close(extra);
+    }
+    held_table().parked.erase(parked);
+  }
   ::close(fd);  // drops the record lock
 }
 
-std::optional<FileLock> FileLock::try_lock(const std::filesystem::path& lock_file, pid_t* holder) {
-  if (holder != nullptr) {
-    *holder = 0;
+void detail::set_lock_after_open_hook(std::function<void()> hook) {
+  std::lock_guard<std::mutex> guard(held_table().mutex);
+  after_open_hook() = std::move(hook);
+}
+
+namespace {
+
+/// What one attempt of try_lock found.
+enum class Attempt {
+  locked,    ///< `*result` holds the lock
+  busy,      ///< another process holds it
+  replaced,  ///< the path no longer names the file locked: its holder removed it
+  wait,      ///< a thread of this process is giving this lock up right now
+};
+
+FileError open_error(const std::filesystem::path& lock_file, int error) {
+  const std::string hint = error == ENOENT || error == ENOTDIR
+                               ? "its directory does not exist; create it or choose another path"
+                           : error == EACCES || error == EROFS
+                               ? "the directory or the lock file is not writable for this user; "
+                                 "run as the user who owns it, or choose another path"
+                               : "check the path";
+  return FileError(
+      lock_file,
+      "cannot open the lock file " + quoted(lock_file) + ": " + std::strerror(error) + "; " + hint,
+      error);
+}
+
+/// The live lock of this process on (dev, ino), if any; sets `*releasing` when another thread
+/// of this process is giving that lock up right now (its destructor waits for the table).
+std::shared_ptr<detail::HeldLock> own_lock(HeldTable& table, dev_t dev, ino_t ino,
+                                           bool* releasing) {
+  *releasing = false;
+  const auto it = table.locks.find({dev, ino});
+  if (it == table.locks.end()) {
+    return nullptr;
   }
-  HeldTable& table = held_table();
-  std::unique_lock<std::mutex> guard(table.mutex);
+  std::shared_ptr<detail::HeldLock> held = it->second.lock();
+  if (!held) {
+    *releasing = true;
+    return nullptr;
+  }
+  return held->owner == ::getpid() ? held : nullptr;  // a forked child holds its parent's none
+}
+
+/// One attempt: share this process's lock, or open, lock and check the file. Called with the
+/// table locked.
+Attempt lock_once(HeldTable& table, const std::filesystem::path& lock_file, pid_t* holder,
+                  LockFileCleanup cleanup, std::shared_ptr<detail::HeldLock>* result) {
+  bool releasing = false;
+  struct stat st {};
   // Already held by this process: share it (opening the file again and closing that descriptor
   // would drop the lock).
-  struct stat st {};
-  if (::stat(lock_file.c_str(), &st) == 0) {
-    const auto it = table.locks.find({st.st_dev, st.st_ino});
-    if (it != table.locks.end()) {
-      std::shared_ptr<detail::HeldLock> held = it->second.lock();
-      if (held && held->owner == ::getpid()) {
-        FileLock lock;
-        lock.held_ = std::move(held);
-        return lock;
-      }
+  if (::lstat(lock_file.c_str(), &st) == 0) {
+    if (auto held = own_lock(table, st.st_dev, st.st_ino, &releasing)) {
+      *result = std::move(held);
+      return Attempt::locked;
+    }
+    if (releasing) {
+      return Attempt::wait;
     }
   }
   const int fd = ::open(lock_file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
   if (fd < 0) {
+    throw open_error(lock_file, errno);
+  }
+  struct stat opened {};
+  if (::fstat(fd, &opened) != 0) {
     const int error = errno;
-    std::string hint = error == ENOENT || error == ENOTDIR
-                           ? "its directory does not exist; create it or choose another path"
-                       : error == EACCES || error == EROFS
-                           ? "the directory or the lock file is not writable for this user; run "
-                             "as the user who owns it, or choose another path"
-                           : "check the path";
+    ::close(fd);
     throw FileError(lock_file,
-                    "cannot open the lock file " + quoted(lock_file) + ": " + std::strerror(error) +
-                        "; " + hint,
+                    "cannot stat the lock file " + quoted(lock_file) + ": " + std::strerror(error) +
+                        "; check the path",
                     error);
+  }
+  // The path changed between the lstat and the open to a file this process holds or is
+  // releasing: closing `fd` would drop that lock, so keep it with the lock, or wait.
+  if (auto held = own_lock(table, opened.st_dev, opened.st_ino, &releasing)) {
+    held->extra_fds.push_back(fd);
+    *result = std::move(held);
+    return Attempt::locked;
+  }
+  if (releasing) {
+    table.parked[{opened.st_dev, opened.st_ino}].push_back(fd);
+    return Attempt::wait;
+  }
+  if (after_open_hook()) {
+    after_open_hook()();
   }
   struct flock want {};
   want.l_type = F_WRLCK;
@@ -127,7 +224,7 @@ std::optional<FileLock> FileLock::try_lock(const std::filesystem::path& lock_fil
         *holder = lock_holder(fd);
       }
       ::close(fd);  // this process held no lock on the file, so closing drops nothing
-      return std::nullopt;
+      return Attempt::busy;
     }
     ::close(fd);
     throw FileError(lock_file,
@@ -135,17 +232,55 @@ std::optional<FileLock> FileLock::try_lock(const std::filesystem::path& lock_fil
                         "; the file system may not support locks, choose a local directory",
                     error);
   }
-  if (::fstat(fd, &st) != 0) {
-    const int error = errno;
-    ::close(fd);
-    throw FileError(lock_file,
-                    "cannot stat the lock file " + quoted(lock_file) + ": " + std::strerror(error));
+  // Locked, but is it still the file of that name? Its previous holder may have removed it
+  // after we opened it (and then someone else may have created a new one).
+  struct stat now {};
+  if (::lstat(lock_file.c_str(), &now) != 0 || now.st_dev != opened.st_dev ||
+      now.st_ino != opened.st_ino) {
+    ::close(fd);  // drops the lock on the removed file; no other descriptor of it is open here
+    return Attempt::replaced;
   }
-  auto held = std::make_shared<detail::HeldLock>(lock_file, fd, st.st_dev, st.st_ino);
-  table.locks[{st.st_dev, st.st_ino}] = held;
-  FileLock lock;
-  lock.held_ = std::move(held);
-  return lock;
+  auto held =
+      std::make_shared<detail::HeldLock>(lock_file, fd, opened.st_dev, opened.st_ino, cleanup);
+  table.locks[{opened.st_dev, opened.st_ino}] = held;
+  *result = std::move(held);
+  return Attempt::locked;
+}
+
+}  // namespace
+
+std::optional<FileLock> FileLock::try_lock(const std::filesystem::path& lock_file, pid_t* holder,
+                                           LockFileCleanup cleanup) {
+  if (holder != nullptr) {
+    *holder = 0;
+  }
+  HeldTable& table = held_table();
+  int replaced = 0;
+  while (replaced < kMaxAttempts) {
+    std::shared_ptr<detail::HeldLock> held;
+    Attempt outcome = Attempt::wait;
+    {
+      std::lock_guard<std::mutex> guard(table.mutex);
+      outcome = lock_once(table, lock_file, holder, cleanup, &held);
+    }
+    if (outcome == Attempt::locked) {
+      FileLock lock;
+      lock.held_ = std::move(held);
+      return lock;
+    }
+    if (outcome == Attempt::busy) {
+      return std::nullopt;
+    }
+    if (outcome == Attempt::replaced) {
+      ++replaced;
+    }
+    std::this_thread::yield();  // let the releasing thread or process finish
+  }
+  throw FileError(lock_file, "cannot lock " + quoted(lock_file) + ": the lock file was replaced " +
+                                 std::to_string(kMaxAttempts) +
+                                 " times while it was being locked; another program keeps "
+                                 "removing or replacing it, stop that program or choose "
+                                 "another directory");
 }
 
 std::filesystem::path FileLock::path() const {
@@ -193,7 +328,7 @@ FileLock lock_file_for_writing(const std::filesystem::path& target) {
   pid_t holder = 0;
   std::optional<FileLock> lock;
   try {
-    lock = FileLock::try_lock(file, &holder);
+    lock = FileLock::try_lock(file, &holder, LockFileCleanup::remove);
   } catch (const FileError& e) {
     throw FileError(target, "cannot write " + quoted(target) + ": " + e.what(), e.error_number());
   }

@@ -16,6 +16,15 @@ std::string pid_text() {
   return "(pid " + std::to_string(::getpid()) + ")";
 }
 
+/// The names of the files in `dir` ending in ".lock", sorted.
+std::vector<std::string> lock_files_in(const std::filesystem::path& dir) {
+  std::vector<std::string> names;
+  for (const auto& file : files_ending(dir, ".lock")) {
+    names.push_back(file.filename().string());
+  }
+  return names;
+}
+
 TEST_F(UndoFixture, RestoreRefusesADeviceAnotherProcessIsRestoring) {
   core::FileLock held = core::lock_device(lock_dir_, kSecond);
   const RunResult r = restore();
@@ -90,6 +99,43 @@ TEST_F(UndoFixture, RestoreToADumpLocksTheOutputDump) {
   EXPECT_FALSE(std::filesystem::exists(out));
 }
 
+// Issue 21: the sidecar lock of every file a command writes is gone when the command ends.
+TEST_F(UndoFixture, WrittenFilesLeaveNoLockFileBehind) {
+  const std::vector<std::string> none;
+  // save -o (SetUp saved run/saved.cst)
+  ASSERT_TRUE(std::filesystem::exists(state_));
+  EXPECT_EQ(lock_files_in(run_), none);
+  // restore with an undo file
+  const RunResult r = restore();
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  ASSERT_EQ(files_ending(undo_dir_, ".state").size(), 1U);
+  EXPECT_EQ(lock_files_in(undo_dir_), none);
+  EXPECT_EQ(lock_files_in(run_), none);
+  // migrate -o
+  const std::string migrated = tmp_.file("migrated.cst");
+  const RunResult m = run_capstate(tmp_, {"migrate", state_, "--to", "ltr=1", "-o", migrated});
+  ASSERT_EQ(m.exit_code, 0) << m.err;
+  EXPECT_EQ(lock_files_in(tmp_.path()), none);
+  // restore --output-dump
+  const std::string dump = std::string(CAPSTATE_TEST_DATA_DIR) + "/qemu-q35-guest.xxxx.txt";
+  const std::string q35_state = tmp_.file("q35.cst");
+  ASSERT_EQ(run_capstate(tmp_, {"save", "--dump", dump, "-o", q35_state}).exit_code, 0);
+  const std::string out = tmp_.file("restored.txt");
+  const RunResult d =
+      run_capstate(tmp_, {"restore", "-i", q35_state, "--dump", dump, "--output-dump", out});
+  ASSERT_EQ(d.exit_code, 0) << d.err;
+  ASSERT_TRUE(std::filesystem::exists(out));
+  EXPECT_EQ(lock_files_in(tmp_.path()), none);
+  // A refused command removes no one else's lock file: the holder's stays while it holds it.
+  const core::FileLock held = core::lock_file_for_writing(out);
+  const RunResult busy =
+      run_capstate(tmp_, {"restore", "-i", q35_state, "--dump", dump, "--output-dump", out});
+  EXPECT_EQ(busy.exit_code, 1);
+  EXPECT_EQ(lock_files_in(tmp_.path()), std::vector<std::string>{".restored.txt.lock"});
+}
+
+// Device locks live in the lock directory (a runtime directory, /run/lock/capstate by default)
+// and are kept on purpose; see core/util/file_lock.hpp.
 TEST_F(UndoFixture, LockFilesStayAndAreReusedAfterwards) {
   const RunResult first = restore();
   ASSERT_EQ(first.exit_code, 0) << first.err;
