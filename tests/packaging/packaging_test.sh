@@ -1,24 +1,35 @@
 #!/usr/bin/env bash
-# ctest "packaging": builds the Debian packages with CPack from a tree configured for /usr, checks
-# their control data (dpkg-deb -I) and contents (dpkg-deb -c), then either
+# ctest "packaging": builds the Debian packages the way a distribution does (dpkg-buildpackage -us
+# -uc -b with debian/) in a copy of the source tree, runs lintian on them, checks their control
+# data (dpkg-deb -f/-e) and contents (dpkg-deb -c), then either
 #   - installs them for real (root and CAPSTATE_TEST_DPKG_INSTALL=1; purged again on exit), or
 #   - extracts them into a temporary root (dpkg-deb -x)
 # and runs the packaged capstate: its plugins load from /usr/lib/<multiarch>/capstate/plugins and the
 # example plugin builds against the packaged SDK (CMake package and pkg-config) and loads.
+# lintian: any E: fails, and so does any W: that is neither overridden (debian/*.lintian-overrides)
+# nor explained in debian/README.source (its lines "- `tag`: why").
+# The packages, the .changes file, the build log and lintian's output are left in
+# BINARY_DIR/packaging-deb/. CAPSTATE_PACKAGING_JOBS sets the build's parallelism (default nproc).
 # Usage: packaging_test.sh SOURCE_DIR BINARY_DIR
 set -euo pipefail
 
 src=$1
 bin=$2
-pkgbuild="$bin/packaging-build"  # kept between runs: rebuilds are incremental
+out="$bin/packaging-deb"
 multiarch=$(dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null || gcc -print-multiarch)
 arch=$(dpkg --print-architecture)
-version=$(sed -n 's/^project(capstate VERSION \([0-9.]*\).*/\1/p' "$src/CMakeLists.txt")
-debversion="$version-1"
+debversion=$(dpkg-parsechangelog -l "$src/debian/changelog" -S Version)
+version=${debversion%-*}
+cmake_version=$(sed -n 's/^project(capstate VERSION \([0-9.]*\).*/\1/p' "$src/CMakeLists.txt")
+if [ "$version" != "$cmake_version" ]; then
+  echo "FAIL: debian/changelog is at $debversion, CMakeLists.txt at $cmake_version: add a changelog entry (dch -v $cmake_version-1)" >&2
+  exit 1
+fi
 failures=0
 work=$(mktemp -d "${TMPDIR:-/tmp}/capstate-packaging-XXXXXX")
 chmod 0755 "$work"
 installed=0
+started=$(date +%s)
 
 cleanup() {
   if [ "$installed" = 1 ]; then
@@ -37,32 +48,66 @@ check_contains() {  # TEXT NEEDLE WHAT
   if ! grep -qF -- "$2" <<<"$1"; then fail "$3: '$2' not found in:"$'\n'"$1"; fi
 }
 
-# --- 1. Build the packages ---------------------------------------------------------------------
-echo "== configuring and building $pkgbuild (prefix /usr)"
-cmake -S "$src" -B "$pkgbuild" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX=/usr \
-  -DCAPSTATE_BUILD_TESTS=OFF >"$work/configure.log" 2>&1 || {
-  cat "$work/configure.log"
-  exit 1
-}
-cmake --build "$pkgbuild" -j "${CAPSTATE_PACKAGING_JOBS:-$(nproc)}" >"$work/build.log" 2>&1 || {
-  tail -50 "$work/build.log"
-  exit 1
-}
-rm -rf "$pkgbuild/packages"
-(cd "$pkgbuild" && cpack -G DEB) >"$work/cpack.log" 2>&1 || {
-  cat "$work/cpack.log"
-  exit 1
-}
-deb="$pkgbuild/packages/capstate_${debversion}_${arch}.deb"
-devdeb="$pkgbuild/packages/libcapstate-dev_${debversion}_${arch}.deb"
-for f in "$deb" "$devdeb"; do
-  [ -f "$f" ] || {
-    echo "FAIL: $f was not built; cpack made: $(ls "$pkgbuild/packages")" >&2
+for tool in dpkg-buildpackage dh lintian; do
+  command -v "$tool" >/dev/null || {
+    echo "FAIL: $tool not found; scripts/deps installs it (dpkg-dev, debhelper, lintian)" >&2
     exit 1
   }
 done
 
-# --- 2. Control data -----------------------------------------------------------------------------
+# --- 1. Build the packages with dpkg-buildpackage -------------------------------------------------
+# A copy of the tree (tracked and untracked-but-not-ignored files, as in the checkout, so the
+# build dirs stay out and the checkout stays clean): dpkg-buildpackage writes into the tree
+# (obj-*/, debian/<package>/) and puts the packages in its parent directory.
+tree="$work/src/capstate-$version"
+mkdir -p "$tree"
+if git -C "$src" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+  git -C "$src" ls-files -z --cached --others --exclude-standard |
+    while IFS= read -r -d '' f; do [ -e "$src/$f" ] && printf '%s\0' "$f"; done |
+    tar -C "$src" -cf - --null -T - | tar -C "$tree" -xf -
+else
+  tar -C "$src" -cf - --exclude='./build' --exclude='./build-*' --exclude='./out' . |
+    tar -C "$tree" -xf -
+fi
+echo "== dpkg-buildpackage -us -uc -b in $tree (parallel=${CAPSTATE_PACKAGING_JOBS:-$(nproc)})"
+if ! (cd "$tree" && DEB_BUILD_OPTIONS="parallel=${CAPSTATE_PACKAGING_JOBS:-$(nproc)}" \
+  dpkg-buildpackage -us -uc -b) >"$work/build.log" 2>&1; then
+  tail -60 "$work/build.log"
+  echo "FAIL: dpkg-buildpackage failed (missing build dependencies: run scripts/deps)" >&2
+  exit 1
+fi
+echo "   built in $(($(date +%s) - started)) s"
+rm -rf "$out" "$bin/packaging-build"  # packaging-build: the CPack build tree of older versions
+mkdir -p "$out"
+cp "$work/src/"*.deb "$work/src/"*.changes "$work/src/"*.buildinfo "$work/build.log" "$out/"
+deb="$out/capstate_${debversion}_${arch}.deb"
+devdeb="$out/libcapstate-dev_${debversion}_${arch}.deb"
+changes="$out/capstate_${debversion}_${arch}.changes"
+for f in "$deb" "$devdeb" "$changes"; do
+  [ -f "$f" ] || {
+    echo "FAIL: $f was not built; dpkg-buildpackage made: $(ls "$out")" >&2
+    exit 1
+  }
+done
+
+# --- 2. lintian ----------------------------------------------------------------------------------
+echo "== lintian $(basename "$changes")"
+lintian --fail-on none "$changes" >"$out/lintian.txt" 2>&1 || {
+  cat "$out/lintian.txt"
+  echo "FAIL: lintian did not run" >&2
+  exit 1
+}
+explained=$(sed -n 's/^- `\([a-z0-9][a-z0-9+.-]*\)`:.*/\1/p' "$src/debian/README.source")
+while read -r level _ tag _; do
+  case $level in
+    E:) fail "lintian error: $(grep -F -- " $tag" "$out/lintian.txt" | head -3)" ;;
+    W:) grep -qxF -- "$tag" <<<"$explained" ||
+      fail "lintian warning $tag is neither overridden (debian/*.lintian-overrides) nor explained in debian/README.source: $(grep -F -- " $tag" "$out/lintian.txt" | head -3)" ;;
+  esac
+done < <(sed -E 's/^([EW]): [^:]+: /\1: x /' "$out/lintian.txt" | grep -E '^[EW]: ' || true)
+grep -E '^[EW]: ' "$out/lintian.txt" || echo "   no errors or warnings"
+
+# --- 3. Control data and maintainer scripts -------------------------------------------------------
 info=$(dpkg-deb -f "$deb" Package Version Architecture Section Depends Description)
 check_contains "$info" "Package: capstate" "capstate control"
 check_contains "$info" "Version: $debversion" "capstate control"
@@ -79,13 +124,23 @@ check_contains "$devdepends" "capstate (= $debversion)" "libcapstate-dev Depends
 check_contains "$devdepends" "libboost-dev (>= 1.74)" "libcapstate-dev Depends"
 check_contains "$(dpkg-deb -f "$devdeb" Package Section Description)" \
   "Description: plugin SDK for capstate" "libcapstate-dev control"
-# ldconfig runs after install and removal (the package ships libcapstate.so.N in the libdir).
+# ldconfig runs after install and removal (the package ships libcapstate.so.N in the libdir): the
+# ldconfig trigger of dh_makeshlibs.
 dpkg-deb -e "$deb" "$work/control"
-for s in postinst postrm; do
-  if ! grep -q ldconfig "$work/control/$s" 2>/dev/null; then fail "capstate $s does not run ldconfig"; fi
+grep -qx 'activate-noawait ldconfig' "$work/control/triggers" 2>/dev/null ||
+  fail "capstate does not trigger ldconfig: $(cat "$work/control/triggers" 2>&1)"
+# The live-update units are opt-in: no maintainer script starts or restarts them (dh_installsystemd
+# --no-enable --no-start --no-stop-on-upgrade); enabling is checked by the real install below.
+for s in preinst postinst prerm postrm; do
+  [ -f "$work/control/$s" ] || continue
+  if grep -En 'deb-systemd-invoke|systemctl .*(start|stop)' "$work/control/$s"; then
+    fail "capstate $s starts, restarts or stops the units"
+  fi
 done
+grep -q 'deb-systemd-helper purge' "$work/control/postrm" 2>/dev/null ||
+  fail "capstate postrm does not remove the units' enablement on purge"
 
-# --- 3. Contents ---------------------------------------------------------------------------------
+# --- 4. Contents ---------------------------------------------------------------------------------
 plugindir="/usr/lib/$multiarch/capstate/plugins"
 contents=$(dpkg-deb -c "$deb" | awk '{print $1, $2, $6}')
 for p in ./usr/bin/capstate "./usr/lib/$multiarch/libcapstate.so.$version" \
@@ -95,10 +150,12 @@ for p in ./usr/bin/capstate "./usr/lib/$multiarch/libcapstate.so.$version" \
   ./usr/lib/capstate/capstate.toml \
   ./etc/capstate/conf.d/ ./var/lib/capstate/ ./usr/share/man/man1/capstate.1.gz \
   ./usr/share/bash-completion/completions/capstate \
-  ./usr/lib/systemd/system/capstate-save.service \
-  ./usr/lib/systemd/system/capstate-restore-early.service \
-  ./usr/lib/systemd/system/capstate-restore-late.service \
-  ./usr/share/doc/capstate/live-update.md ./usr/share/doc/capstate/policy.md; do
+  ./lib/systemd/system/capstate-save.service \
+  ./lib/systemd/system/capstate-restore-early.service \
+  ./lib/systemd/system/capstate-restore-late.service \
+  ./usr/share/doc/capstate/live-update.md ./usr/share/doc/capstate/policy.md \
+  ./usr/share/doc/capstate/copyright ./usr/share/doc/capstate/changelog.Debian.gz \
+  "./usr/share/lintian/overrides/capstate"; do
   check_contains "$contents" " $p" "capstate contents"
 done
 # Trust rules: everything root-owned, nothing group/other-writable.
@@ -116,12 +173,13 @@ for p in ./usr/include/capstate/sdk/sdk.hpp ./usr/include/capstate/sdk/sdk_finge
   ./usr/share/capstate/examples/cxl-dvsec-plugin/CMakeLists.txt \
   ./usr/share/capstate/examples/cxl-dvsec-plugin/golden/xilinx-c084-v1.cst \
   ./usr/share/capstate/examples/cxl-dvsec-plugin/abi/cxl-dvsec/schema-1.txt \
-  ./usr/share/doc/libcapstate-dev/plugin-authoring.md; do
+  ./usr/share/doc/libcapstate-dev/plugin-authoring.md \
+  ./usr/share/doc/libcapstate-dev/copyright ./usr/share/doc/libcapstate-dev/changelog.Debian.gz; do
   check_contains "$devcontents" "$p" "libcapstate-dev contents"
 done
 if grep -q '^./usr/bin/' <<<"$devcontents"; then fail "libcapstate-dev ships programs"; fi
 
-# --- 4. Run what was packaged --------------------------------------------------------------------
+# --- 5. Run what was packaged --------------------------------------------------------------------
 # expect_plugins CAPSTATE ROOT: every in-tree plugin loads from ROOT/usr/lib/<multiarch>/capstate/plugins;
 # the checker: the entry of plugin NAME is loaded, from FILE, with a version.
 cat >"$work/check_plugin.py" <<'EOF'
@@ -211,6 +269,9 @@ if [ "$(id -u)" = 0 ] && [ "${CAPSTATE_TEST_DPKG_INSTALL:-}" = 1 ]; then
   check_contains "$(/usr/bin/capstate live-update restore --stage early)" \
     "policy restores at stage 'late'" "live-update restore"
   rm -f /etc/capstate/conf.d/zz-packaging-test.toml
+  # Installing enabled none of the units.
+  enabled=$(find /etc/systemd/system -name 'capstate-*' 2>/dev/null || true)
+  [ -z "$enabled" ] || fail "installing the package enabled units: $enabled"
   build_example /usr/bin/capstate ""
 else
   echo "== extracting with dpkg-deb -x (install for real: root and CAPSTATE_TEST_DPKG_INSTALL=1)"
@@ -228,4 +289,4 @@ if [ "$failures" -ne 0 ]; then
   echo "$failures packaging check(s) failed" >&2
   exit 1
 fi
-echo "packaging: all checks passed"
+echo "packaging: all checks passed ($(($(date +%s) - started)) s)"
