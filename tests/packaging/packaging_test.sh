@@ -56,26 +56,7 @@ for tool in dpkg-buildpackage dh lintian; do
 done
 
 # --- 1. Build the packages with dpkg-buildpackage -------------------------------------------------
-# A copy of the tree (tracked and untracked-but-not-ignored files, as in the checkout, so the
-# build dirs stay out and the checkout stays clean): dpkg-buildpackage writes into the tree
-# (obj-*/, debian/<package>/) and puts the packages in its parent directory.
-tree="$work/src/capstate-$version"
-mkdir -p "$tree"
-if git -C "$src" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
-  git -C "$src" ls-files -z --cached --others --exclude-standard |
-    while IFS= read -r -d '' f; do [ -e "$src/$f" ] && printf '%s\0' "$f"; done |
-    tar -C "$src" -cf - --null -T - | tar -C "$tree" -xf -
-else
-  tar -C "$src" -cf - --exclude='./build' --exclude='./build-*' --exclude='./out' . |
-    tar -C "$tree" -xf -
-fi
-echo "== dpkg-buildpackage -us -uc -b in $tree (parallel=${CAPSTATE_PACKAGING_JOBS:-$(nproc)})"
-if ! (cd "$tree" && DEB_BUILD_OPTIONS="parallel=${CAPSTATE_PACKAGING_JOBS:-$(nproc)}" \
-  dpkg-buildpackage -us -uc -b) >"$work/build.log" 2>&1; then
-  tail -60 "$work/build.log"
-  echo "FAIL: dpkg-buildpackage failed (missing build dependencies: run scripts/deps)" >&2
-  exit 1
-fi
+bash "$(dirname "$0")/build-debs" "$src" "$work" "$work/build.log"
 echo "   built in $(($(date +%s) - started)) s"
 rm -rf "$out" "$bin/packaging-build"  # packaging-build: the CPack build tree of older versions
 mkdir -p "$out"
