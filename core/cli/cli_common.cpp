@@ -15,6 +15,8 @@
 #include "backends/sysfs_source.hpp"
 #include "cli/json_error.hpp"
 
+extern char** environ;  // POSIX: the whole environment, passed on to programs we start
+
 namespace capstate::cli {
 
 void add_source_options(CLI::App* cmd, SourceOptions& opts) {
@@ -107,6 +109,14 @@ std::optional<std::string> environment_value(const char* name) {
 Environment read_environment() {
   return {environment_value("CAPSTATE_PLUGIN_PATH"), environment_value("CAPSTATE_CONFIG_ROOT"),
           environment_value("CAPSTATE_DATA_DIR")};
+}
+
+std::vector<std::string> environment_to_pass_on() {
+  std::vector<std::string> env;
+  for (char** e = environ; e != nullptr && *e != nullptr; ++e) {
+    env.emplace_back(*e);
+  }
+  return env;
 }
 
 core::Policy load_cli_policy(const GlobalOptions& globals) {

@@ -38,6 +38,9 @@ struct Environment {
 /// The CAPSTATE_* variables of this process's environment (nullopt: unset).
 Environment read_environment();
 
+/// This process's whole environment ("NAME=value"), to pass on to a program capstate starts.
+std::vector<std::string> environment_to_pass_on();
+
 /// Options accepted before or after any verb.
 struct GlobalOptions {
   int verbose = 0;                        ///< -v count: 1 info, 2 debug, 3 trace

@@ -1,5 +1,6 @@
 // capstate live-update: save the policy's devices before a kexec and restore them in the next
-// boot, after a pre-flight that asks whether the release restoring them can. Everything comes
+// boot, after a pre-flight that asks whether the release restoring them can; `kexec` starts the
+// kexec only when the pre-flight (and the policy) allow it. Everything comes
 // from the policy (live_update_devices, live_update_state, live_update_restore,
 // live_update_preflight, live_update_root), so the systemd units carry no arguments an operator
 // has to edit.
@@ -10,9 +11,12 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <stdexcept>
 
 #include "backends/sysfs_source.hpp"
@@ -27,6 +31,7 @@
 #include "statefile/state_file_io.hpp"
 #include "util/file_lock.hpp"
 #include "util/private_dir.hpp"
+#include "util/process.hpp"
 
 namespace fs = std::filesystem;
 
@@ -37,8 +42,9 @@ struct LiveUpdateArgs {
   std::string sysfs_root = "/sys";     // --sysfs-root (tests use a fake tree)
   std::string stage;                   // restore --stage early|late
   bool allow_untrusted_state = false;  // restore --allow-untrusted-state
-  std::string root;                    // preflight --root (empty: the policy's live_update_root)
-  std::string state_file;              // preflight --state (empty: save the devices now)
+  std::string root;             // preflight/kexec --root (empty: the policy's live_update_root)
+  std::string state_file;       // preflight --state (empty: save the devices now)
+  bool kexec_underway = false;  // save --kexec-underway (capstate-save.service)
 };
 
 // Whether `root` names another root file system than this one ("" and "/" are this one).
@@ -216,7 +222,71 @@ int run_preflight(const LiveUpdateArgs& a, const GlobalOptions& globals, const c
   return report.refusals.empty() ? kExitOk : kExitFailure;
 }
 
-int run_save(const LiveUpdateArgs& a, const GlobalOptions& globals, const core::Policy& p) {
+// Runs the pre-flight of `file` (with this installation, or with the capstate of `root` when that
+// is another root file system, which prints its own findings) and logs every refusal; true when
+// the restoring release would refuse a record.
+bool preflight_refuses(core::SysfsSource& source, const core::StateFile& file,
+                       const core::Registry& registry, const core::Policy& p,
+                       const LiveUpdateArgs& a, const std::string& root) {
+  if (other_root(root)) {
+    return preflight_in_root(root, file, a, false) != kExitOk;
+  }
+  const core::PreflightReport report = preflight_here(source, file, registry, p);
+  for (const std::string& line : report.refusals) {
+    spdlog::error("live-update pre-flight: {}", line);
+  }
+  return !report.refusals.empty();
+}
+
+// "the pre-flight" or "the pre-flight of ROOT", as the messages name it.
+std::string preflight_name(const std::string& root) {
+  return other_root(root) ? "the pre-flight of " + root : "the pre-flight";
+}
+
+// `<sysfs root>/kernel/kexec_loaded`: true or false, or nothing when it cannot be read.
+std::optional<bool> kexec_kernel_loaded(const std::string& sysfs_root) {
+  std::ifstream in(fs::path(sysfs_root) / "kernel" / "kexec_loaded");
+  int loaded = 0;
+  if (in >> loaded) {
+    return loaded != 0;
+  }
+  return std::nullopt;
+}
+
+// A save under live_update_preflight = "fail" failed while a kexec is under way: unloads the kexec
+// kernel (kexec -u) so that the kexec does not happen. systemd's shutdown reboots through the
+// firmware when no kexec kernel is loaded, so the next boot starts from devices the firmware
+// reset, not from devices a release that cannot restore them would inherit.
+void stop_kexec(const LiveUpdateArgs& a, const core::Policy& p) {
+  const std::vector<std::string> command{"kexec", "-u"};
+  std::string problem;
+  try {
+    if (const int rc = core::run_command(command, environment_to_pass_on()); rc != 0) {
+      problem = fmt::format("{} exited with {}", core::command_text(command), rc);
+    }
+  } catch (const core::FileError& e) {
+    problem = std::string(e.what()) + " (kexec-tools installs kexec)";
+  }
+  if (problem.empty() && kexec_kernel_loaded(a.sysfs_root).value_or(false)) {
+    problem = fmt::format("{}/kernel/kexec_loaded still reads 1 after {}", a.sysfs_root,
+                          core::command_text(command));
+  }
+  if (!problem.empty()) {
+    spdlog::error(
+        "live-update save: could not unload the kexec kernel to stop the kexec "
+        "(live_update_preflight = \"fail\", from {}): {}; the kexec goes on and the next boot "
+        "restores nothing",
+        p.live_update_preflight.source, problem);
+    return;
+  }
+  spdlog::error(
+      "live-update save: unloaded the kexec kernel ({}) because live_update_preflight = \"fail\" "
+      "(from {}): there is no kexec; the machine reboots through the firmware instead. Fix what "
+      "this save reports, then load the kernel again and run 'capstate live-update kexec'",
+      core::command_text(command), p.live_update_preflight.source);
+}
+
+int save_now(const LiveUpdateArgs& a, const GlobalOptions& globals, const core::Policy& p) {
   const fs::path state = p.live_update_state.value;
   // The directories capstate creates for its state file are private (0700); existing ones keep
   // their mode.
@@ -236,24 +306,15 @@ int run_save(const LiveUpdateArgs& a, const GlobalOptions& globals, const core::
   const core::StateFile file = save_selected(source, registry, p, "save");
   // The pre-flight: would the release that restores after the kexec restore every record?
   const std::string root = p.live_update_root.value;
-  bool refused = false;
-  if (other_root(root)) {
-    refused = preflight_in_root(root, file, a, false) != kExitOk;
-  } else {
-    const core::PreflightReport report = preflight_here(source, file, registry, p);
-    for (const std::string& line : report.refusals) {
-      spdlog::error("live-update pre-flight: {}", line);
-    }
-    refused = !report.refusals.empty();
-  }
+  const bool refused = preflight_refuses(source, file, registry, p, a, root);
   if (refused && p.live_update_preflight.value == "fail") {
     throw CliError(
         ErrorKind::refused,
         fmt::format("live-update save: the restore after the kexec would refuse these devices "
-                    "(the pre-flight{} above says why); nothing was written, so the next boot "
+                    "({} above says why); nothing was written, so the next boot "
                     "restores nothing. Install what the restoring release lacks, or set "
                     "live_update_preflight = \"warn\" (now \"fail\", from {}) to save anyway",
-                    other_root(root) ? " of " + root : "", p.live_update_preflight.source));
+                    preflight_name(root), p.live_update_preflight.source));
   }
   if (refused) {
     spdlog::warn(
@@ -278,6 +339,84 @@ int run_save(const LiveUpdateArgs& a, const GlobalOptions& globals, const core::
                           records, state.string()));
   }
   return kExitOk;
+}
+
+int run_save(const LiveUpdateArgs& a, const GlobalOptions& globals, const core::Policy& p) {
+  if (!a.kexec_underway || p.live_update_preflight.value != "fail") {
+    return save_now(a, globals, p);
+  }
+  try {
+    return save_now(a, globals, p);
+  } catch (...) {
+    stop_kexec(a, p);
+    throw;
+  }
+}
+
+// The command that starts the kexec once the pre-flight allows it.
+const std::vector<std::string>& kexec_command() {
+  static const std::vector<std::string> command{"systemctl", "kexec"};
+  return command;
+}
+
+int run_kexec(const LiveUpdateArgs& a, const GlobalOptions& globals, const core::Policy& p) {
+  const std::string root = a.root.empty() ? p.live_update_root.value : a.root;
+  core::SysfsSource source(a.sysfs_root);
+  const core::Registry registry = load_registry(globals, p);
+  const core::StateFile file = save_selected(source, registry, p, "kexec");
+  const bool refused = preflight_refuses(source, file, registry, p, a, root);
+  if (refused && p.live_update_preflight.value == "fail") {
+    throw CliError(
+        ErrorKind::refused,
+        fmt::format("live-update kexec: the restore after the kexec would refuse these devices "
+                    "({} above says why); the kexec was not started and the machine stays up. "
+                    "Install what the restoring release lacks, or set live_update_preflight = "
+                    "\"warn\" (now \"fail\", from {}) to go on anyway",
+                    preflight_name(root), p.live_update_preflight.source));
+  }
+  if (refused) {
+    spdlog::warn(
+        "live-update kexec: the restore after the kexec would refuse some records (above); "
+        "going on (live_update_preflight = \"warn\", from {})",
+        p.live_update_preflight.source);
+  }
+  if (!kexec_kernel_loaded(a.sysfs_root).value_or(true)) {
+    spdlog::warn(
+        "live-update kexec: no kexec kernel is loaded ({}/kernel/kexec_loaded is 0); {} loads "
+        "the boot loader's default entry if it can and fails otherwise. Load the next kernel "
+        "first: kexec -l KERNEL --initrd=INITRD --reuse-cmdline",
+        a.sysfs_root, core::command_text(kexec_command()));
+  }
+  std::size_t records = 0;
+  for (const core::DeviceSection& d : file.devices) {
+    records += d.records.size();
+  }
+  if (globals.json) {
+    print_out(nlohmann::json{{"action", "kexec"},
+                             {"preflight", refused ? "refused" : "passed"},
+                             {"devices", file.devices.size()},
+                             {"records", records},
+                             {"command", kexec_command()}}
+                  .dump(2));
+  } else {
+    print_out(fmt::format("live-update kexec: {} {} for {} devices, {} records; running {}",
+                          preflight_name(root), refused ? "refused (warn)" : "passed",
+                          file.devices.size(), records, core::command_text(kexec_command())));
+  }
+  std::fflush(stdout);
+  spdlog::default_logger()->flush();
+  std::vector<std::string> argv = kexec_command();
+  std::vector<char*> argv_p;
+  for (std::string& arg : argv) {
+    argv_p.push_back(arg.data());
+  }
+  argv_p.push_back(nullptr);
+  ::execvp(argv_p.front(), argv_p.data());
+  const int err = errno;
+  throw CliError(ErrorKind::file,
+                 fmt::format("live-update kexec: cannot run {}: {}; start the kexec yourself "
+                             "(the pre-flight passed)",
+                             core::command_text(kexec_command()), std::strerror(err)));
 }
 
 // The one line printed when restore has nothing to do (stdout, so the journal keeps it).
@@ -361,16 +500,25 @@ Verb add_live_update_verb(CLI::App& app, GlobalOptions& globals) {
       "preflight",
       "Check, writing nothing, that the release restoring after the kexec can restore every "
       "record (exit 1 and each refusal when not)");
-  preflight
-      ->add_option("--root", a->root,
-                   "Check with the capstate, plugins and policy of the root file system DIR "
-                   "(default: the policy's live_update_root, else this installation)")
-      ->type_name("DIR");
+  auto* kexec = cmd->add_subcommand(
+      "kexec",
+      "Run the pre-flight and start the kexec (systemctl kexec) only when the policy allows: "
+      "under live_update_preflight = \"fail\" a refusal leaves the machine up (exit 1)");
+  for (auto* sub : {preflight, kexec}) {
+    sub->add_option("--root", a->root,
+                    "Check with the capstate, plugins and policy of the root file system DIR "
+                    "(default: the policy's live_update_root, else this installation)")
+        ->type_name("DIR");
+  }
   preflight
       ->add_option("--state", a->state_file,
                    "Check this state file instead of saving the policy's devices now")
       ->type_name("FILE");
-  for (auto* sub : {save, restore, preflight}) {
+  save->add_flag("--kexec-underway", a->kexec_underway,
+                 "Set by capstate-save.service during the shutdown of a kexec: under "
+                 "live_update_preflight = \"fail\" a failed save also unloads the kexec kernel "
+                 "(kexec -u), so the machine reboots through the firmware instead");
+  for (auto* sub : {save, restore, preflight, kexec}) {
     sub->add_option("--sysfs-root", a->sysfs_root, "Root of the sysfs tree (for tests)")
         ->capture_default_str()
         ->type_name("DIR");
@@ -382,9 +530,12 @@ Verb add_live_update_verb(CLI::App& app, GlobalOptions& globals) {
   restore->add_flag("--allow-untrusted-state", a->allow_untrusted_state,
                     "Restore the state file even when it is writable by group or others or owned "
                     "by another user");
-  return {cmd, [a, save, preflight, &globals](const core::Policy& policy) {
+  return {cmd, [a, save, preflight, kexec, &globals](const core::Policy& policy) {
             if (preflight->parsed()) {
               return run_preflight(*a, globals, policy);
+            }
+            if (kexec->parsed()) {
+              return run_kexec(*a, globals, policy);
             }
             return save->parsed() ? run_save(*a, globals, policy)
                                   : run_restore(*a, globals, policy);

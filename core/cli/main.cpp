@@ -51,7 +51,8 @@ int main(int argc, char** argv) {
   CLI::App app{"capstate: save and restore PCI device state, capability by capability"};
   app.set_version_flag("--version", std::string("capstate ") + CAPSTATE_VERSION);
   GlobalOptions globals;
-  globals.env = read_environment();  // the only place capstate reads its environment
+  // The only place capstate reads its settings from the environment.
+  globals.env = read_environment();
   app.add_flag("-v,--verbose", globals.verbose, "More messages on stderr (repeat for more)");
   app.add_flag("-q,--quiet", globals.quiet, "Only errors on stderr");
   app.add_flag("--json", globals.json, "Print data as JSON on stdout");

@@ -81,8 +81,8 @@ struct Policy {
   Setting<std::vector<std::string>> live_update_devices;  ///< selectors saved for a live update
   Setting<std::string> live_update_state;                 ///< the live-update state file
   Setting<std::string> live_update_restore;  ///< boot stage that restores: early | late | off
-  /// What live-update save does when the pre-flight finds records the restore would refuse:
-  /// fail (write nothing, exit non-zero) | warn (write the state, log each refusal).
+  /// What live-update kexec and save do when the pre-flight finds records the restore would
+  /// refuse: fail (start no kexec / write nothing, exit non-zero) | warn (go on, log each refusal).
   Setting<std::string> live_update_preflight;
   /// Root file system of the release that restores after the kexec ("" = this installation):
   /// the pre-flight runs that root's capstate and plugins (A/B and image-based updates).

@@ -4,14 +4,12 @@
 
 #include <algorithm>
 
-#include <spawn.h>
-#include <sys/wait.h>
-
 #include <filesystem>
 #include <system_error>
 
 #include "engine/plugin_call.hpp"
 #include "util/file_error.hpp"
+#include "util/process.hpp"
 
 namespace capstate::core {
 namespace {
@@ -76,38 +74,7 @@ int run_capstate_in_root(const std::filesystem::path& root, const std::vector<st
                                "LD_LIBRARY_PATH=" + library_path, "LC_ALL=C.UTF-8"};
   std::vector<std::string> argv{binary.string(), "--config-root", root.string()};
   argv.insert(argv.end(), args.begin(), args.end());
-  const auto pointers = [](std::vector<std::string>& v) {
-    std::vector<char*> out;
-    for (std::string& s : v) {
-      out.push_back(s.data());
-    }
-    out.push_back(nullptr);
-    return out;
-  };
-  std::vector<char*> argv_p = pointers(argv);
-  std::vector<char*> env_p = pointers(env);
-  pid_t pid = 0;
-  if (const int err =
-          ::posix_spawn(&pid, binary.c_str(), nullptr, nullptr, argv_p.data(), env_p.data());
-      err != 0) {
-    throw FileError(
-        binary,
-        fmt::format("cannot start {}: {}", binary.string(), std::generic_category().message(err)),
-        err);
-  }
-  int status = 0;
-  while (::waitpid(pid, &status, 0) < 0) {
-    if (errno != EINTR) {
-      throw FileError(
-          binary,
-          fmt::format("lost {}: {}", binary.string(), std::generic_category().message(errno)),
-          errno);
-    }
-  }
-  if (WIFEXITED(status)) {
-    return WEXITSTATUS(status);
-  }
-  return 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+  return run_command(argv, env);
 }
 
 }  // namespace capstate::core

@@ -1,8 +1,12 @@
-// capstate live-update save / restore --stage / preflight on a fake sysfs tree built from the q35
-// dump, with the policy (live_update_devices, live_update_state, live_update_restore,
+// capstate live-update save / restore --stage / preflight / kexec on a fake sysfs tree built from
+// the q35 dump, with the policy (live_update_devices, live_update_state, live_update_restore,
 // live_update_preflight, live_update_root) from --config files. The "next release" of the
 // pre-flight is a root file system made here: this build's capstate with every plugin but msix.
+// The programs capstate starts (systemctl kexec, kexec -u) are scripts first on PATH that record
+// their arguments; nothing here kexecs or unloads anything.
 #include <gtest/gtest.h>
+
+#include <sys/stat.h>
 
 #include <filesystem>
 #include <fstream>
@@ -42,6 +46,37 @@ class LiveUpdate : public ::testing::Test {
     return run_capstate(tmp_, all);
   }
 
+  // run() with the fake programs of fake_program() first on PATH.
+  RunResult run_with_fakes(const std::vector<std::string>& args) {
+    std::vector<std::string> all{"--config-root", tmp_.file("no-system-policy"), "--config",
+                                 policy_.string(), "live-update"};
+    all.insert(all.end(), args.begin(), args.end());
+    all.push_back("--sysfs-root");
+    all.push_back(root_.string());
+    const char* path = std::getenv("PATH");
+    return run_capstate(
+        tmp_, all, {.env = {"PATH=" + fakes_.string() + ":" + (path ? path : "/usr/bin:/bin")}});
+  }
+
+  // A program `name` first on PATH: appends its arguments as one line to `calls_` and runs `then`
+  // (shell) before exiting with `rc`.
+  void fake_program(const std::string& name, int rc, const std::string& then = "") {
+    fs::create_directories(fakes_);
+    const fs::path script = fakes_ / name;
+    write_text(script, "#!/bin/sh\necho \"" + name + " $*\" >>'" + calls_.string() + "'\n" + then +
+                           "\nexit " + std::to_string(rc) + "\n");
+    ::chmod(script.c_str(), 0755);
+  }
+
+  // What the fake programs were called with, a line per call ("" when none was).
+  std::string calls() const { return fs::exists(calls_) ? read_text(calls_) : std::string(); }
+
+  // The fake <sysfs>/kernel/kexec_loaded.
+  void kexec_loaded(const std::string& value) {
+    fs::create_directories(root_ / "kernel");
+    write_text(root_ / "kernel" / "kexec_loaded", value + "\n");
+  }
+
   std::vector<std::uint8_t> config_of(const std::string& address) {
     return read_bytes(root_ / "bus" / "pci" / "devices" / address / "config");
   }
@@ -57,6 +92,8 @@ class LiveUpdate : public ::testing::Test {
   fs::path root_ = tmp_.path() / "sys";
   fs::path policy_ = tmp_.path() / "policy.toml";
   fs::path state_ = tmp_.path() / "var" / "lib" / "capstate" / "live-update.state";
+  fs::path fakes_ = tmp_.path() / "fake-bin";
+  fs::path calls_ = tmp_.path() / "calls.txt";
 };
 
 TEST_F(LiveUpdate, SaveThenEarlyRestoreBringsRegistersBackAndRetiresTheStateFile) {
@@ -235,6 +272,97 @@ TEST_F(LiveUpdate, SaveGoesOnWhenThePolicySaysWarn) {
   EXPECT_NE(r.err.find("saving anyway (live_update_preflight = \"warn\""), std::string::npos)
       << r.err;
   EXPECT_TRUE(fs::exists(state_));
+}
+
+TEST_F(LiveUpdate, KexecRunsSystemctlKexecWhenThePreflightPasses) {
+  policy("live_update_devices = [\"00:01.0\", \"8086:10d3\"]");
+  fake_program("systemctl", 0);
+  kexec_loaded("1");
+  const RunResult r = run_with_fakes({"kexec"});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_EQ(calls(), "systemctl kexec\n");
+  EXPECT_NE(r.out.find("the pre-flight passed for 2 devices"), std::string::npos) << r.out;
+  EXPECT_EQ(r.err.find("no kexec kernel is loaded"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(state_));  // the save is capstate-save.service's, during the kexec
+}
+
+TEST_F(LiveUpdate, KexecPassesOnSystemctlsExitCodeAndWarnsWithoutAKexecKernel) {
+  policy("live_update_devices = [\"00:01.0\"]");
+  fake_program("systemctl", 1);
+  kexec_loaded("0");
+  const RunResult r = run_with_fakes({"kexec"});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_EQ(calls(), "systemctl kexec\n");
+  EXPECT_NE(r.err.find("no kexec kernel is loaded"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("kexec -l KERNEL"), std::string::npos) << r.err;
+}
+
+TEST_F(LiveUpdate, KexecRefusesAndStartsNothingWhenThePolicySaysFail) {
+  const fs::path next = next_release_without_msix(tmp_);
+  policy("live_update_devices = [\"00:01.0\"]\nlive_update_root = \"" + next.string() + "\"");
+  fake_program("systemctl", 0);
+  const RunResult r = run_with_fakes({"kexec"});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_EQ(calls(), "");
+  EXPECT_NE(r.out.find("was saved by plugin 'msix'"), std::string::npos) << r.out;
+  EXPECT_NE(r.err.find("the kexec was not started and the machine stays up"), std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find("(the pre-flight of " + next.string()), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(state_));
+}
+
+TEST_F(LiveUpdate, KexecGoesOnWhenThePolicySaysWarnAndRootOverridesThePolicy) {
+  const fs::path next = next_release_without_msix(tmp_);
+  policy("live_update_devices = [\"00:01.0\"]\nlive_update_preflight = \"warn\"");
+  fake_program("systemctl", 0);
+  const RunResult r = run_with_fakes({"kexec", "--root", next.string()});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_EQ(calls(), "systemctl kexec\n");
+  EXPECT_NE(r.err.find("going on (live_update_preflight = \"warn\""), std::string::npos) << r.err;
+  EXPECT_NE(r.out.find("refused (warn) for 1 devices"), std::string::npos) << r.out;
+}
+
+TEST_F(LiveUpdate, SaveDuringAKexecUnloadsTheKexecKernelWhenItRefusesUnderFail) {
+  const fs::path next = next_release_without_msix(tmp_);
+  policy("live_update_devices = [\"00:01.0\"]\nlive_update_root = \"" + next.string() + "\"");
+  kexec_loaded("1");
+  fake_program("kexec", 0, "echo 0 >'" + (root_ / "kernel" / "kexec_loaded").string() + "'");
+  const RunResult r = run_with_fakes({"save", "--kexec-underway"});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_EQ(calls(), "kexec -u\n");
+  EXPECT_NE(r.err.find("unloaded the kexec kernel (kexec -u)"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("reboots through the firmware"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("nothing was written"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(state_));
+}
+
+TEST_F(LiveUpdate, SaveDuringAKexecSaysSoWhenTheKexecKernelStaysLoaded) {
+  const fs::path next = next_release_without_msix(tmp_);
+  policy("live_update_devices = [\"00:01.0\"]\nlive_update_root = \"" + next.string() + "\"");
+  kexec_loaded("1");
+  fake_program("kexec", 0);  // "succeeds" but unloads nothing
+  const RunResult r = run_with_fakes({"save", "--kexec-underway"});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_EQ(calls(), "kexec -u\n");
+  EXPECT_NE(r.err.find("could not unload the kexec kernel"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("kexec_loaded still reads 1"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("the kexec goes on and the next boot restores nothing"), std::string::npos)
+      << r.err;
+}
+
+TEST_F(LiveUpdate, SaveDuringAKexecLeavesTheKexecKernelWhenItSavesOrThePolicySaysWarn) {
+  fake_program("kexec", 0);
+  kexec_loaded("1");
+  policy("live_update_devices = [\"00:01.0\"]");
+  const RunResult saved = run_with_fakes({"save", "--kexec-underway"});
+  EXPECT_EQ(saved.exit_code, 0) << saved.err;
+  EXPECT_TRUE(fs::exists(state_));
+  fs::remove(state_);
+  policy("live_update_devices = [\"ff:1f.7\"]\nlive_update_preflight = \"warn\"");
+  const RunResult failed = run_with_fakes({"save", "--kexec-underway"});
+  EXPECT_EQ(failed.exit_code, 1) << failed.err;  // matches no device
+  EXPECT_EQ(calls(), "");
+  EXPECT_FALSE(fs::exists(state_));
 }
 
 }  // namespace
