@@ -650,8 +650,13 @@ std::optional<UpstreamRecord> upstream_record(const PluginEntry& entry, const Ca
       continue;
     }
     try {
+      std::vector<Capability> discovered;  // only when the link has not discovered the port
+      if (!link.upstream_capabilities) {
+        discovered = discover(*link.upstream->config).capabilities;
+      }
       const Capability there =
-          locate(discover(*link.upstream->config).capabilities, record, link.upstream->address);
+          locate(link.upstream_capabilities ? *link.upstream_capabilities : discovered, record,
+                 link.upstream->address);
       return UpstreamRecord{there, prepare_record(entry, record, there,
                                                   link.upstream->address.str(), options, nullptr)};
     } catch (const std::exception&) {

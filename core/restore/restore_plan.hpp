@@ -135,6 +135,9 @@ struct LinkContext {
   const DeviceSection* upstream_saved = nullptr;  ///< its saved section
   const DevicePlan* upstream_plan = nullptr;      ///< its plan: what its registers will hold
   std::vector<std::string> plugins_below{};       ///< plugins of the functions on its secondary bus
+  /// The upstream port's capabilities, discovered once for the link; unset: discovered for each
+  /// record that needs them.
+  std::optional<std::vector<Capability>> upstream_capabilities{};
 };
 
 /// Checks identity, locates each saved capability, migrates each record to its plugin's current

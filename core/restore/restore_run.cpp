@@ -3,9 +3,11 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <exception>
 #include <optional>
 #include <utility>
 
+#include "discovery/discovery.hpp"
 #include "engine/plugin_call.hpp"
 
 namespace capstate::core {
@@ -73,6 +75,14 @@ LinkContext link_of(std::vector<Pending>& pending, std::size_t i,
       link.upstream = &planned[j].device;
       link.upstream_saved = pending[j].section;
       link.upstream_plan = &planned[j].plan;
+    }
+  }
+  if (link.upstream != nullptr) {
+    // Discovered once here, not once per record of this device. A failed discovery is left to
+    // upstream_record, which then tries again and finds no record on the port, as before.
+    try {
+      link.upstream_capabilities = discover(*link.upstream->config).capabilities;
+    } catch (const std::exception&) {
     }
   }
   for (const Pending& p : pending) {

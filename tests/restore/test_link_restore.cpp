@@ -345,5 +345,16 @@ TEST(LinkRestore, TheUndoStateCoversThePortWhenOnlyTheEndpointsRestoreWritesIt) 
   EXPECT_THAT(plugins, ElementsAre("pcie", "l1ss"));
 }
 
+// The port's capability lists are walked once for the endpoint below it, not once per record of
+// the endpoint that has a record on the port (PCI Express and L1 PM Substates both do).
+TEST(LinkRestore, ThePortIsDiscoveredOnceForTheEndpoint) {
+  Link port_alone(kReset, kReset);
+  (void)port_alone.plan({kRoot});
+  Link both(kReset, kReset);
+  (void)both.plan();
+  // The 8-bit reads of one discovery: the header type (0x0e) and the list pointer (0x34).
+  EXPECT_EQ(both.source.counts(kRoot).reads[0] - port_alone.source.counts(kRoot).reads[0], 2U);
+}
+
 }  // namespace
 }  // namespace capstate::restoretest
