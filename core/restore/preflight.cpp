@@ -39,9 +39,10 @@ PreflightReport preflight(DeviceSource& source, const StateFile& file, const Reg
     RestoreOptions options = options_for(section);
     options.on_plugin_failure = PluginFailureMode::abort;  // every failure is a finding
     Device device = source.open(section.address);
+    // The device's address and identity once; then its records, one at a time.
+    DeviceSection one{.address = section.address, .identity = section.identity, .records = {}};
     for (const Record& record : section.records) {
-      DeviceSection one = section;
-      one.records = {record};
+      one.records.assign(1, record);
       try {
         plan_restore(device, one, registry, options);
       } catch (const std::exception& e) {  // RestoreRefused, PluginFailure, device errors
