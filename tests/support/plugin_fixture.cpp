@@ -115,6 +115,16 @@ std::uint32_t get(const std::vector<std::uint8_t>& bytes, std::size_t at, unsign
   return v;
 }
 
+std::vector<std::uint8_t> extended_capability_model(const ExtendedModelSpec& spec) {
+  std::vector<std::uint8_t> bytes(kExtendedSize, 0);
+  put(bytes, 0x00, spec.ids, 4);
+  put(bytes, 0x08, spec.class_rev, 4);
+  put(bytes, 0x0e, spec.header_type, 1);
+  put(bytes, spec.at,
+      spec.id | (std::uint32_t{spec.version} << 16) | (std::uint32_t{spec.next} << 20), 4);
+  return bytes;
+}
+
 namespace {
 
 // A ConfigSpace that tells an observer of each write, then passes every access on to `inner`.

@@ -44,6 +44,20 @@ void put(std::vector<std::uint8_t>& bytes, std::size_t at, std::uint32_t v, unsi
 /// Reads `n` bytes little-endian at `at`.
 std::uint32_t get(const std::vector<std::uint8_t>& bytes, std::size_t at, unsigned n);
 
+/// What extended_capability_model puts in a model device's configuration space.
+struct ExtendedModelSpec {
+  std::uint32_t ids = 0;         ///< Device ID << 16 | Vendor ID, at 0x00
+  std::uint32_t class_rev = 0;   ///< class code << 8 | revision ID, at 0x08
+  std::uint8_t header_type = 0;  ///< the header type byte, at 0x0e
+  std::uint16_t at = 0x100;      ///< where the extended capability's header is
+  std::uint16_t id = 0;          ///< its capability ID (header bits 15:0)
+  std::uint8_t version = 1;      ///< its version (header bits 19:16)
+  std::uint16_t next = 0;        ///< the next capability's offset (bits 31:20); 0: last
+};
+
+/// kExtendedSize zero bytes of configuration space holding `spec`'s IDs and capability header.
+std::vector<std::uint8_t> extended_capability_model(const ExtendedModelSpec& spec);
+
 /// Memory behind one BAR of a model device.
 struct ModelBar {
   std::uint8_t bar = 0;             ///< which BAR (0-5)

@@ -62,11 +62,9 @@ constexpr std::uint16_t kRootPortCapability = 0x083f;
 constexpr std::uint32_t kEgressVector = 0x000000a5;
 
 std::vector<std::uint8_t> image(std::uint16_t control, std::uint16_t capability) {
-  std::vector<std::uint8_t> b(kExtendedSize, 0);
-  put(b, 0x00, 0x9dbc8086, 4);
-  put(b, 0x08, 0x060400f0, 4);
-  put(b, 0x0e, 0x01, 1);
-  put(b, kAcs, 0x0001000d, 4);  // ACS v1, last in the list
+  // ACS v1, last in the list
+  std::vector<std::uint8_t> b = plugintest::extended_capability_model(
+      {.ids = 0x9dbc8086, .class_rev = 0x060400f0, .header_type = 0x01, .at = kAcs, .id = 0x000d});
   put(b, kAcs + 4, capability, 2);
   put(b, kAcs + 6, control, 2);
   put(b, kAcs + 8, kEgressVector, 4);

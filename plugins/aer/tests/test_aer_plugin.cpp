@@ -90,17 +90,17 @@ struct Registers {
 
 // A root port (type 1 header, class 0x0604) with AER at 0x100, last in the list.
 plugintest::ModelImage root_port(const Registers& r) {
-  plugintest::ModelImage m{std::vector<std::uint8_t>(kExtendedSize, 0),
+  plugintest::ModelImage m{plugintest::extended_capability_model({.ids = 0x9dbc8086,
+                                                                  .class_rev = 0x060400f0,
+                                                                  .header_type = 0x01,
+                                                                  .at = kAer,
+                                                                  .id = 0x0001}),
                            std::vector<std::uint8_t>(kExtendedSize, 0),
                            std::vector<std::uint8_t>(kExtendedSize, 0)};
-  put(m.config, 0x00, 0x9dbc8086, 4);
-  put(m.config, 0x08, 0x060400f0, 4);
-  put(m.config, 0x0e, 0x01, 1);
   put(m.config, 0x06, 0x0010, 2);  // a capability list
   put(m.config, 0x34, 0x40, 1);
   put(m.config, 0x40, 0x0010, 2);  // PCI Express capability, last in the list
   put(m.config, 0x42, 0x0042, 2);  // version 2, Root Port (type 4)
-  put(m.config, kAer, 0x00010001, 4);
   const std::uint32_t values[] = {r.uncorrectable_status, r.uncorrectable_mask, r.severity,
                                   r.correctable_status,   r.correctable_mask,   r.control};
   for (unsigned i = 0; i < 6; ++i) {

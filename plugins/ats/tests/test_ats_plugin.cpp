@@ -73,10 +73,9 @@ constexpr std::uint16_t kAts = 0x100;
 constexpr std::uint16_t kGraphicsCapability = kPageAligned | kGlobalInvalidate;
 
 std::vector<std::uint8_t> image(std::uint16_t control, std::uint16_t capability) {
-  std::vector<std::uint8_t> b(kExtendedSize, 0);
-  put(b, 0x00, 0x3ea08086, 4);
-  put(b, 0x08, 0x03000000, 4);
-  put(b, kAts, 0x0001000f, 4);  // ATS v1, last in the list
+  // ATS v1, last in the list
+  std::vector<std::uint8_t> b = plugintest::extended_capability_model(
+      {.ids = 0x3ea08086, .class_rev = 0x03000000, .at = kAts, .id = 0x000f});
   put(b, kAts + 4, capability, 2);
   put(b, kAts + 6, control, 2);
   return b;

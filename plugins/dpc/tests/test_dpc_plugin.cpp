@@ -49,11 +49,9 @@ constexpr std::uint16_t kErrorPointer = 0x1f00;
 
 std::vector<std::uint8_t> image(std::uint16_t control, std::uint16_t status,
                                 std::uint16_t capability) {
-  std::vector<std::uint8_t> b(kExtendedSize, 0);
-  put(b, 0x00, 0x9dbc8086, 4);
-  put(b, 0x08, 0x060400f0, 4);
-  put(b, 0x0e, 0x81, 1);
-  put(b, kDpc, 0x0001001d, 4);  // DPC v1, last in the list
+  // DPC v1, last in the list
+  std::vector<std::uint8_t> b = plugintest::extended_capability_model(
+      {.ids = 0x9dbc8086, .class_rev = 0x060400f0, .header_type = 0x81, .at = kDpc, .id = 0x001d});
   put(b, kDpc + 4, capability, 2);
   put(b, kDpc + 6, control, 2);
   put(b, kDpc + 8, status, 2);

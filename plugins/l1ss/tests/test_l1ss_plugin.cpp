@@ -66,12 +66,11 @@ constexpr std::uint32_t kSavedControl2 = 0x0000000a;
 
 plugintest::ModelImage device(std::uint32_t control1, std::uint32_t control2,
                               std::uint32_t capabilities = kCapabilities) {
-  plugintest::ModelImage m{std::vector<std::uint8_t>(kExtendedSize, 0),
-                           std::vector<std::uint8_t>(kExtendedSize, 0),
-                           std::vector<std::uint8_t>(kExtendedSize, 0)};
-  put(m.config, 0x00, 0x01161179, 4);
-  put(m.config, 0x08, 0x01080200, 4);
-  put(m.config, 0x100, 0x40010003, 4);  // Device Serial Number, next at 0x400
+  // Device Serial Number, next at 0x400
+  plugintest::ModelImage m{
+      plugintest::extended_capability_model(
+          {.ids = 0x01161179, .class_rev = 0x01080200, .at = 0x100, .id = 0x0003, .next = kL1ss}),
+      std::vector<std::uint8_t>(kExtendedSize, 0), std::vector<std::uint8_t>(kExtendedSize, 0)};
   put(m.config, kL1ss, 0x0001001e, 4);  // L1SS v1, last in the list
   put(m.config, kL1ss + 0x04, capabilities, 4);
   put(m.config, kL1ss + 0x08, control1, 4);

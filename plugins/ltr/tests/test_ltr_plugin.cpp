@@ -115,12 +115,11 @@ constexpr std::uint32_t kBothLatencies = kLatencyBits | (kLatencyBits << 16);
 // An endpoint with LTR at 0x100, last in the extended list, holding `latencies` (snoop in bits
 // 15:0, no-snoop in 31:16).
 plugintest::ModelImage endpoint(std::uint32_t latencies) {
-  plugintest::ModelImage m{std::vector<std::uint8_t>(kExtendedSize, 0),
-                           std::vector<std::uint8_t>(kExtendedSize, 0),
-                           std::vector<std::uint8_t>(kExtendedSize, 0)};
-  plugintest::put(m.config, 0x00, 0x0a548086, 4);
-  plugintest::put(m.config, 0x08, 0x01080200, 4);
-  plugintest::put(m.config, kLtr, 0x00010018, 4);  // LTR v1, last in the list
+  // LTR v1, last in the list
+  plugintest::ModelImage m{
+      plugintest::extended_capability_model(
+          {.ids = 0x0a548086, .class_rev = 0x01080200, .at = kLtr, .id = 0x0018}),
+      std::vector<std::uint8_t>(kExtendedSize, 0), std::vector<std::uint8_t>(kExtendedSize, 0)};
   plugintest::put(m.config, kLtr + 4, latencies, 4);
   plugintest::put(m.writable, kLtr + 4, kBothLatencies, 4);
   return m;

@@ -73,10 +73,9 @@ constexpr std::uint16_t kPasid = 0x100;
 constexpr std::uint16_t kDsaCapability = kPrivilegedSupported | 0x1400;
 
 std::vector<std::uint8_t> image(std::uint16_t control, std::uint16_t capability) {
-  std::vector<std::uint8_t> b(kExtendedSize, 0);
-  put(b, 0x00, 0x0b258086, 4);
-  put(b, 0x08, 0x08800000, 4);
-  put(b, kPasid, 0x0001001b, 4);  // PASID v1, last in the list
+  // PASID v1, last in the list
+  std::vector<std::uint8_t> b = plugintest::extended_capability_model(
+      {.ids = 0x0b258086, .class_rev = 0x08800000, .at = kPasid, .id = 0x001b});
   put(b, kPasid + 4, capability, 2);
   put(b, kPasid + 6, control, 2);
   return b;

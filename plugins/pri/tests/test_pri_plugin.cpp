@@ -89,10 +89,9 @@ struct Pri {
 };
 
 plugintest::ModelImage model(const Pri& p) {
-  std::vector<std::uint8_t> b(kExtendedSize, 0);
-  put(b, 0x00, 0x3ea08086, 4);
-  put(b, 0x08, 0x03000000, 4);
-  put(b, kPri, 0x00010013, 4);  // PRI v1, last in the list
+  // PRI v1, last in the list
+  std::vector<std::uint8_t> b = plugintest::extended_capability_model(
+      {.ids = 0x3ea08086, .class_rev = 0x03000000, .at = kPri, .id = 0x0013});
   put(b, kPri + 4, p.control, 2);
   put(b, kPri + 6, p.status, 2);
   put(b, kPri + 8, p.capacity, 4);

@@ -53,10 +53,9 @@ constexpr std::uint16_t kPtm = 0x100;
 constexpr std::uint32_t kRequesterCapability = 0x00001001;
 
 std::vector<std::uint8_t> image(std::uint32_t control, std::uint32_t capability) {
-  std::vector<std::uint8_t> b(kExtendedSize, 0);
-  put(b, 0x00, 0x15338086, 4);
-  put(b, 0x08, 0x02000000, 4);
-  put(b, kPtm, 0x0001001f, 4);  // PTM v1, last in the list
+  // PTM v1, last in the list
+  std::vector<std::uint8_t> b = plugintest::extended_capability_model(
+      {.ids = 0x15338086, .class_rev = 0x02000000, .at = kPtm, .id = 0x001f});
   put(b, kPtm + 4, capability, 4);
   put(b, kPtm + 8, control, 4);
   return b;

@@ -94,10 +94,9 @@ struct Entry {
 };
 
 plugintest::ModelImage model(Entry bar0, Entry bar2) {
-  std::vector<std::uint8_t> b(kExtendedSize, 0);
-  put(b, 0x00, 0x731f1002, 4);
-  put(b, 0x08, 0x030000ca, 4);
-  put(b, kRebar, 0x00010015, 4);  // Resizable BAR v1, last in the list
+  // Resizable BAR v1, last in the list
+  std::vector<std::uint8_t> b = plugintest::extended_capability_model(
+      {.ids = 0x731f1002, .class_rev = 0x030000ca, .at = kRebar, .id = 0x0015});
   put(b, kRebar + 0x04, bar0.capability, 4);
   put(b, kRebar + 0x08, bar0.control, 4);
   put(b, kRebar + 0x0c, bar2.capability, 4);

@@ -129,10 +129,9 @@ Pf reset_pf() {
 }
 
 std::vector<std::uint8_t> image(const Pf& pf) {
-  std::vector<std::uint8_t> b(kExtendedSize, 0);
-  put(b, 0x00, 0x15218086, 4);
-  put(b, 0x08, 0x02000001, 4);
-  put(b, kSriov, 0x00010010, 4);  // SR-IOV v1, last in the list
+  // SR-IOV v1, last in the list
+  std::vector<std::uint8_t> b = plugintest::extended_capability_model(
+      {.ids = 0x15218086, .class_rev = 0x02000001, .at = kSriov, .id = 0x0010});
   put(b, kSriov + 0x04, kModelCapability, 4);
   put(b, kSriov + 0x08, pf.control, 2);
   put(b, kSriov + 0x0a, pf.status, 2);

@@ -88,10 +88,9 @@ constexpr std::uint32_t kAfterTable = 0x0001001e;
 
 std::vector<std::uint8_t> image(std::uint32_t capability, std::uint32_t control,
                                 const std::vector<std::uint16_t>& tags) {
-  std::vector<std::uint8_t> b(kExtendedSize, 0);
-  put(b, 0x00, 0x0b258086, 4);
-  put(b, 0x08, 0x08800000, 4);
-  put(b, kTph, 0x11410017, 4);  // TPH v1, next capability at 0x114
+  // TPH v1, next capability at 0x114
+  std::vector<std::uint8_t> b = plugintest::extended_capability_model(
+      {.ids = 0x0b258086, .class_rev = 0x08800000, .at = kTph, .id = 0x0017, .next = 0x114});
   put(b, kTph + 0x04, capability, 4);
   put(b, kTph + 0x08, control, 4);
   for (std::size_t i = 0; i < tags.size(); ++i) {

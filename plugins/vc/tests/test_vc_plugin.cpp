@@ -182,13 +182,10 @@ constexpr core::PciAddress kAddress{0, 0x12, 0x08, 0};
 constexpr std::uint16_t kVc = 0x100;
 
 plugintest::ModelImage model(const Port& p) {
-  plugintest::ModelImage m{std::vector<std::uint8_t>(kExtendedSize, 0),
-                           std::vector<std::uint8_t>(kExtendedSize, 0),
-                           std::vector<std::uint8_t>(kExtendedSize, 0)};
-  put(m.config, 0x00, 0x853210b5, 4);
-  put(m.config, 0x08, 0x060400bc, 4);
-  put(m.config, 0x0e, 0x01, 1);
-  put(m.config, kVc, 0x00010000U | p.id, 4);
+  plugintest::ModelImage m{
+      plugintest::extended_capability_model(
+          {.ids = 0x853210b5, .class_rev = 0x060400bc, .header_type = 0x01, .at = kVc, .id = p.id}),
+      std::vector<std::uint8_t>(kExtendedSize, 0), std::vector<std::uint8_t>(kExtendedSize, 0)};
   put(m.config, kVc + 0x04, p.cap1, 4);
   put(m.config, kVc + 0x08, p.cap2, 4);
   put(m.config, kVc + 0x0c, p.control, 2);
