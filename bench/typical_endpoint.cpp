@@ -6,12 +6,25 @@
 #include <span>
 #include <string>
 
+#include "acs_plugin.hpp"
+#include "aer_plugin.hpp"
+#include "ats_plugin.hpp"
+#include "dpc_plugin.hpp"
 #include "header_plugin.hpp"
+#include "l1ss_plugin.hpp"
 #include "ltr_plugin.hpp"
 #include "msi_plugin.hpp"
 #include "msix_plugin.hpp"
+#include "pasid_plugin.hpp"
 #include "pcie_plugin.hpp"
+#include "pcix_plugin.hpp"
 #include "pm_plugin.hpp"
+#include "pri_plugin.hpp"
+#include "ptm_plugin.hpp"
+#include "rebar_plugin.hpp"
+#include "sriov_plugin.hpp"
+#include "tph_plugin.hpp"
+#include "vc_plugin.hpp"
 
 namespace capstate::bench {
 namespace {
@@ -119,7 +132,14 @@ core::Registry in_tree_registry() {
   return loaded_or_warn(core::Registry::from_plugins(
       {std::make_shared<header::HeaderPlugin>(), std::make_shared<pm::PmPlugin>(),
        std::make_shared<pcie::PciePlugin>(), std::make_shared<msi::MsiPlugin>(),
-       std::make_shared<msix::MsixPlugin>(), std::make_shared<ltr::LtrPlugin>()}));
+       std::make_shared<msix::MsixPlugin>(), std::make_shared<ltr::LtrPlugin>(),
+       std::make_shared<l1ss::L1ssPlugin>(), std::make_shared<pasid::PasidPlugin>(),
+       std::make_shared<pri::PriPlugin>(), std::make_shared<ats::AtsPlugin>(),
+       std::make_shared<vc::VcPlugin>(), std::make_shared<rebar::RebarPlugin>(),
+       std::make_shared<dpc::DpcPlugin>(), std::make_shared<ptm::PtmPlugin>(),
+       std::make_shared<tph::TphPlugin>(), std::make_shared<aer::AerPlugin>(),
+       std::make_shared<pcix::PcixPlugin>(), std::make_shared<acs::AcsPlugin>(),
+       std::make_shared<sriov::SriovPlugin>()}));
 }
 
 }  // namespace capstate::bench

@@ -41,7 +41,7 @@ void reset_endpoint(core::ModelSource& source, const core::PciAddress& address);
 /// dlopen), as benchmarks 3 and 4 have always measured; warns on stderr when one is not loaded.
 core::Registry shipped_registry();
 
-/// A registry holding every in-tree plugin (header, pm, pcie, msi, msix, ltr), linked in, as
+/// A registry holding every in-tree plugin (the 19 of plugins/), linked in, as
 /// benchmarks 1 and 2 measure; warns on stderr when one is not loaded.
 core::Registry in_tree_registry();
 
