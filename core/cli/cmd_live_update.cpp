@@ -413,10 +413,12 @@ int run_kexec(const LiveUpdateArgs& a, const GlobalOptions& globals, const core:
   argv_p.push_back(nullptr);
   ::execvp(argv_p.front(), argv_p.data());
   const int err = errno;
-  throw CliError(ErrorKind::file,
-                 fmt::format("live-update kexec: cannot run {}: {}; start the kexec yourself "
-                             "(the pre-flight passed)",
-                             core::command_text(kexec_command()), std::strerror(err)));
+  throw CliError(
+      ErrorKind::file,
+      fmt::format("live-update kexec: cannot run {}: {}; start the kexec yourself "
+                  "({} {})",
+                  core::command_text(kexec_command()), std::strerror(err), preflight_name(root),
+                  refused ? "refused, and live_update_preflight is \"warn\"" : "passed"));
 }
 
 // The one line printed when restore has nothing to do (stdout, so the journal keeps it).

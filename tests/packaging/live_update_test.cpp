@@ -297,6 +297,21 @@ TEST_F(LiveUpdate, KexecPassesOnSystemctlsExitCodeAndWarnsWithoutAKexecKernel) {
   EXPECT_NE(r.err.find("kexec -l KERNEL"), std::string::npos) << r.err;
 }
 
+TEST_F(LiveUpdate, KexecSaysSoWhenSystemctlCannotRun) {
+  policy("live_update_devices = [\"00:01.0\"]");
+  fs::create_directories(fakes_);
+  std::vector<std::string> all{"--config-root", tmp_.file("no-system-policy"),
+                               "--config",      policy_.string(),
+                               "live-update",   "kexec",
+                               "--sysfs-root",  root_.string()};
+  const RunResult r = run_capstate(tmp_, all, {.env = {"PATH=" + fakes_.string()}});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_NE(r.err.find("cannot run systemctl kexec: No such file or directory; start the kexec "
+                       "yourself (the pre-flight passed)"),
+            std::string::npos)
+      << r.err;
+}
+
 TEST_F(LiveUpdate, KexecRefusesAndStartsNothingWhenThePolicySaysFail) {
   const fs::path next = next_release_without_msix(tmp_);
   policy("live_update_devices = [\"00:01.0\"]\nlive_update_root = \"" + next.string() + "\"");
